@@ -1,0 +1,50 @@
+# coopgraph — two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STORE ?=
+STORE_OPT := $(if $(STORE),--store $(STORE),)
+
+.PHONY: run test lint format docs bench browser-deps vendor clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/coopgraph init $(STORE_OPT)
+	$(VENV)/bin/coopgraph serve $(STORE_OPT) --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests (never `playwright install`: it downloads a browser).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || bash scripts/install-chromium.sh
+
+test: $(VENV)/.installed browser-deps
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+docs: $(VENV)/.installed
+	$(PY) -m graph.docs --output build/ontology.html
+
+bench: $(VENV)/.installed
+	$(VENV)/bin/coopgraph bench
+
+# Front-end libraries from the npm registry, pinned, copied into api/static/vendor/.
+vendor:
+	bash scripts/vendor.sh
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

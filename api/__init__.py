@@ -1,0 +1,1 @@
+"""coopgraph over HTTP: a thin FastAPI layer over the ``graph`` library."""

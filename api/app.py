@@ -1,0 +1,26 @@
+"""The FastAPI application: wires the routers of ``api/routes`` to one open store."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from graph import __version__
+from graph.store import Store
+
+
+def create_app(store: Store) -> FastAPI:
+    """An app serving ``store``; routes reach it through ``request.app.state.store``."""
+    app = FastAPI(
+        title="coopgraph",
+        version=__version__,
+        description="Knowledge graph of decentralised-cooperation partnerships: SPARQL, REST, map.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.store = store
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, object]:
+        return {"status": "ok", "store": store.location, "version": store.version}
+
+    return app

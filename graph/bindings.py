@@ -1,0 +1,36 @@
+"""Bound parameters of a query, as a ``VALUES`` block built from RDF terms.
+
+Both backends bind parameters the same way: a one-row ``VALUES`` block opening the outermost
+``WHERE`` group. The values are pyoxigraph terms printed in their N-Triples form (escaped and
+validated), so a parameter is data whatever characters it holds. (pyoxigraph's own
+``substitutions`` only bind projected variables, and a remote server has none: one standard
+mechanism for all three backends is simpler and behaves the same everywhere.)
+
+A parameter must therefore be used at the top level of the query's ``WHERE`` group, not only
+inside a sub-``SELECT``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graph.terms import OxTerm
+
+_OUTER_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*$", re.MULTILINE)
+
+
+def with_values(text: str, substitutions: dict[str, OxTerm]) -> str:
+    """``text`` with a one-row ``VALUES`` block opening its outermost ``WHERE`` group.
+
+    The values are pyoxigraph terms, printed in their N-Triples form (escaped), so they are
+    data whatever characters they hold.
+    """
+    body = _COMMENT_LINE.sub("", text)
+    match = _OUTER_GROUP.search(body)
+    if match is None:
+        raise ValueError("a query with bound parameters needs a WHERE { … } group")
+    names = " ".join(f"?{name}" for name in substitutions)
+    values = " ".join(str(term) for term in substitutions.values())
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    return body[: match.end()] + block + body[match.end() :]

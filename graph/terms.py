@@ -1,0 +1,79 @@
+"""Conversion between rdflib terms (the edges: staging, serialisation, callers) and
+pyoxigraph terms (the hot paths: queries and writes).
+
+Converting through pyoxigraph also validates: an IRI holding ``>``, a space or a newline is
+refused here, so no bound parameter can ever change the shape of a query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = XSD + "string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def to_ox(value: Any) -> OxTerm:
+    """An rdflib term or a plain Python value as a pyoxigraph term.
+
+    Plain ``str`` becomes a string literal (never an IRI: callers say ``URIRef`` when they
+    mean one). Raises ``ValueError`` for an invalid IRI or language tag.
+    """
+    if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return value
+    if isinstance(value, URIRef):
+        return ox.NamedNode(str(value))
+    if isinstance(value, BNode):
+        return ox.BlankNode(str(value))
+    if isinstance(value, Literal):
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        if value.datatype is not None and str(value.datatype) != _XSD_STRING:
+            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+        return ox.Literal(str(value))
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
+    if isinstance(value, Decimal):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
+    if isinstance(value, dt.datetime):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))
+    if isinstance(value, dt.date):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    if isinstance(value, str):
+        return ox.Literal(value)
+    raise TypeError(f"cannot use {type(value).__name__} as an RDF term: {value!r}")
+
+
+def to_rdflib(term: Any) -> Node:
+    """A pyoxigraph term as the equivalent rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _LANG_STRING):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def ox_quad(s: Node, p: Node, o: Node, g: str | URIRef | None) -> ox.Quad:
+    """One quad from rdflib terms, in graph ``g`` (the default graph when ``None``)."""
+    graph = ox.DefaultGraph() if g is None else ox.NamedNode(str(g))
+    return ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
