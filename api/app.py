@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api import problems
+from api.routes import graph_store, imports, linked_data, network, pages, resources, sparql
+from api.settings import Settings
 from graph import __version__
 from graph.store import Store
 
 
-def create_app(store: Store) -> FastAPI:
+def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     """An app serving ``store``; routes reach it through ``request.app.state.store``."""
     app = FastAPI(
         title="coopgraph",
@@ -18,6 +21,10 @@ def create_app(store: Store) -> FastAPI:
         redoc_url=None,
     )
     app.state.store = store
+    app.state.settings = settings or Settings()
+    problems.install(app)
+    for module in (sparql, graph_store, resources, linked_data, imports, network, pages):
+        app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, object]:
