@@ -6,8 +6,10 @@ validated), so a parameter is data whatever characters it holds. (pyoxigraph's o
 ``substitutions`` only bind projected variables, and a remote server has none: one standard
 mechanism for all three backends is simpler and behaves the same everywhere.)
 
-A parameter must therefore be used at the top level of the query's ``WHERE`` group, not only
-inside a sub-``SELECT``.
+A parameter is bound by a join with the outermost group, so SPARQL's bottom-up evaluation
+applies: use it in triple patterns anywhere, but in a ``FILTER`` or ``BIND`` only at the top
+level of the ``WHERE`` group (inside an ``OPTIONAL``, ``UNION`` branch or sub-``SELECT`` it is
+still unbound when the filter runs).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 
 from graph.terms import OxTerm
 
-_OUTER_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_OUTER_GROUP = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
 _COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*$", re.MULTILINE)
 
 

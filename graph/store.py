@@ -196,8 +196,12 @@ class Store:
         with self._writing():
             self.backend.add(quads)
 
-    def update(self, text: str) -> None:
-        """Apply one SPARQL Update in one transaction."""
+    def update(self, update: str, /, **bindings: Any) -> None:
+        """Apply one SPARQL Update (a named ``.ru`` file or text) in one transaction."""
+        text = _text_of(update)
+        substitutions = {name: to_ox(value) for name, value in bindings.items() if value is not None}
+        if substitutions:
+            text = with_values(text, substitutions)
         with self._writing():
             self.backend.update(text, base_iri=self.base)
 

@@ -1,4 +1,4 @@
-"""The named SPARQL queries of coopgraph, one ``.rq`` file each in this folder.
+"""The named SPARQL queries of coopgraph, one ``.rq`` file each in this folder (``.ru`` for updates).
 
 Every file opens with a comment header: the first line names the query and says what it
 answers; ``# param NAME: …`` lines name the variables a caller may bind. Bindings are passed
@@ -46,19 +46,20 @@ def _parse(name: str, text: str) -> NamedQuery:
 
 @cache
 def load(name: str) -> NamedQuery:
-    """The named query ``name`` (file ``name.rq`` in this package)."""
+    """The named query ``name`` (``name.rq``, or ``name.ru`` for an update, in this package)."""
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
         raise UnknownQuery(name)
-    resource = resources.files(__package__).joinpath(f"{name}.rq")
-    if not resource.is_file():
-        raise UnknownQuery(name)
-    return _parse(name, resource.read_text(encoding="utf-8"))
+    for suffix in (".rq", ".ru"):
+        resource = resources.files(__package__).joinpath(name + suffix)
+        if resource.is_file():
+            return _parse(name, resource.read_text(encoding="utf-8"))
+    raise UnknownQuery(name)
 
 
 def names() -> list[str]:
     """Every named query, sorted."""
     files = resources.files(__package__).iterdir()
-    return sorted(f.name[:-3] for f in files if f.name.endswith(".rq"))
+    return sorted(f.name[:-3] for f in files if f.name.endswith((".rq", ".ru")))
 
 
 def competency_questions() -> list[NamedQuery]:
