@@ -44,7 +44,7 @@ bench: $(VENV)/.installed
 
 # Front-end libraries from the npm registry, pinned, copied into api/static/vendor/.
 vendor:
-	bash scripts/vendor.sh
+	$(PY) scripts/vendor.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import problems
-from api.routes import graph_store, imports, linked_data, network, pages, resources, sparql
+from api.routes import graph_store, imports, linked_data, map, network, pages, resources, sparql
 from api.settings import Settings
 from graph import __version__
 from graph.store import Store
@@ -23,7 +26,8 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.settings = settings or Settings()
     problems.install(app)
-    for module in (sparql, graph_store, resources, linked_data, imports, network, pages):
+    app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
+    for module in (sparql, graph_store, resources, linked_data, imports, network, map, pages):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

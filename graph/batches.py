@@ -105,6 +105,23 @@ def write_batch(
     return graph
 
 
+def replace_batch(
+    store: Store,
+    batch: Batch,
+    data: Iterable[tuple[object, object, object]],
+    extra_meta: Iterable[tuple[URIRef, URIRef, object]] = (),
+) -> str:
+    """Like :func:`write_batch`, but the batch's graph is emptied first, in the same transaction
+    (a Graph Store Protocol PUT: replace a graph and record it). Returns the graph IRI."""
+    if not _ID.fullmatch(batch.id):
+        raise ValueError(f"invalid batch id {batch.id!r}")
+    graph = batch.graph(store)
+    quads = [ox_quad(s, p, o, graph) for s, p, o in data]  # type: ignore[arg-type]
+    quads.extend(record_quads(store, batch, extra_meta))
+    store.replace(drop=[graph], add=quads)
+    return graph
+
+
 def list_batches(store: Store) -> list[dict[str, str | int | None]]:
     """Every batch with its record, oldest first."""
     rows = store.select("batches")
@@ -122,7 +139,8 @@ def undo(store: Store, batch_id: str) -> None:
     if not exists(store, batch_id):
         raise KeyError(f"batch {batch_id}")
     batch = URIRef(f"{store.base}batch/{batch_id}")
-    graph = URIRef(store.graph(f"batch/{batch_id}"))
+    recorded = store.select("batch_graph", batch=batch)  # a Graph Store batch names its own graph
+    graph = URIRef(str(recorded[0]["graph"])) if recorded else URIRef(store.graph(f"batch/{batch_id}"))
     store.update("undo_batch", batch=batch, graph=graph, meta=URIRef(store.meta_graph))
 
 

@@ -1,7 +1,50 @@
-"""Routes: pages (filled in by its issue)."""
+"""Routes: the HTML pages — the home page and the OpenAPI docs (from vendored swagger-ui-dist).
+
+The map helper adds ``/map`` and ``/network`` here.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 
-router = APIRouter()
+from api.templating import render
+from graph import resources as res
+from graph.namespaces import COOP, COOP_DEF
+from graph.store import Store
+
+router = APIRouter(include_in_schema=False)
+
+SWAGGER = "/static/vendor/swagger-ui-dist"
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    """Links to the map, the network, the SPARQL page and the docs, and what the graph holds."""
+    store: Store = request.app.state.store
+    stats = store.stats()
+    classes: dict[str, int] = stats["classes"]
+    counts = []
+    for kind in res.KINDS.values():
+        if kind.concept:
+            count = sum(1 for s in res.label_index(store).concepts.values() if s == COOP_DEF + "theme")
+        elif kind.name == "documents":
+            count = classes.get(kind.cls, 0) + classes.get(str(COOP.Report), 0)
+        else:
+            count = classes.get(kind.cls, 0)
+        counts.append({"kind": kind.name, "title": kind.title, "count": count})
+    return render("home.html", counts=counts, triples=stats["triples"], graphs=len(stats["graphs"]))
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs(request: Request) -> HTMLResponse:
+    """Swagger UI over the app's OpenAPI description; every asset is served from /static."""
+    return get_swagger_ui_html(
+        openapi_url=request.app.openapi_url or "/openapi.json",
+        title="coopgraph — API",
+        swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+        swagger_css_url=f"{SWAGGER}/swagger-ui.css",
+        swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png",
+        swagger_ui_parameters={"validatorUrl": None},
+    )

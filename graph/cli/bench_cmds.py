@@ -1,7 +1,68 @@
-"""The bench commands (filled in by their issue)."""
+"""``coopgraph bench``: the benchmark harness of bench/ (a checkout's tool, not the library's)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-commands: list[click.Command] = []
+
+@click.command()
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0.001, max=100),
+    default=1.0,
+    show_default=True,
+    help="Size of the data in Atlas units (0.01, 1, 10…).",
+)
+@click.option("--peers/--no-peers", default=True, show_default=True, help="Also run rdflib-endpoint and rdflib.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Results file (default: bench/results/<date>-<scale>x.json).",
+)
+@click.option("--repetitions", "-n", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where data and stores are kept and reused (default: $COOPGRAPH_BENCH_DIR or /tmp/coopgraph-bench).",
+)
+@click.option(
+    "--rdflib-cap", type=float, default=30.0, show_default=True, help="Seconds before a peer query is skipped."
+)
+@click.option("--no-rest", is_flag=True, help="Skip the REST routes.")
+@click.option("--no-extensions", is_flag=True, help="Skip bench_import / bench_network / bench_map.")
+def bench(
+    scale: float,
+    peers: bool,
+    output: Path | None,
+    repetitions: int,
+    seed: int,
+    workdir: Path | None,
+    rdflib_cap: float,
+    no_rest: bool,
+    no_extensions: bool,
+) -> None:
+    """Benchmark coopgraph against raw Oxigraph, rdflib-endpoint and rdflib on Atlas-shaped data."""
+    try:
+        from bench import harness
+    except ImportError as err:
+        raise click.ClickException(f"the bench/ folder of a coopgraph checkout is needed ({err})") from err
+    options = harness.Options(
+        scale=scale,
+        seed=seed,
+        repetitions=repetitions,
+        peers=peers,
+        workdir=workdir,
+        output=output,
+        rdflib_cap_s=rdflib_cap,
+        rest=not no_rest,
+        extensions=not no_extensions,
+    )
+    results = harness.run(options)
+    click.echo(harness.table(results))
+    click.echo(f"\nresults: {results['output']}")
+
+
+commands = [bench]

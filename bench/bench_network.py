@@ -1,0 +1,150 @@
+"""Bench: each network analysis on a synthetic authority graph at 1× and 10× the Atlas.
+
+The Atlas holds about 4,800 French authorities, 9,900 foreign partner authorities in 140
+countries and 12,700 projects (domain notes): the 1× graph has ~14,700 nodes and ~12,700 edges,
+with a heavy-tailed French side (a few authorities with dozens of partners, most with one or
+two) and foreign partners mostly linked once. ``run(graph)`` times each analysis of
+:mod:`graph.network` (wall time, then peak memory in a second pass under ``tracemalloc``, which
+slows Python down and would distort the times).
+
+    .venv/bin/python -m bench.bench_network            # 1× and 10×
+    .venv/bin/python -m bench.bench_network --scale 1  # 1× only
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+
+from graph import network, network_export
+
+FRENCH, FOREIGN, EDGES, COUNTRIES = 4_800, 9_900, 12_700, 140
+KINDS = ("commune", "commune", "commune", "departement", "region", "intercommunalite")
+
+
+def synthetic_authority_graph(scale: float = 1.0, seed: int = 0) -> nx.Graph:
+    """An Atlas-shaped authority graph: ``scale`` × (14,700 nodes, 12,700 edges).
+
+    Built from node and edge lists in one call each, attributes as the projection sets them.
+    """
+    rng = random.Random(seed)
+    n_fr, n_foreign, n_edges = int(FRENCH * scale), int(FOREIGN * scale), int(EDGES * scale)
+    countries = [f"C{i:03d}" for i in range(COUNTRIES)]
+    country_weights = [1 / (i + 1) ** 0.8 for i in range(COUNTRIES)]
+    french = [f"https://w3id.org/coopgraph/id/authority/fr/a{i}" for i in range(n_fr)]
+    foreign = [f"https://w3id.org/coopgraph/id/authority/xx/b{i}" for i in range(n_foreign)]
+    activity = [rng.paretovariate(1.3) for _ in french]
+    nodes: list[tuple[str, dict[str, Any]]] = []
+    for iri in french:
+        nodes.append(
+            (iri, {"label": iri[-8:], "country": "FR", "kind": rng.choice(KINDS),
+                   "lat": rng.uniform(42, 51), "lon": rng.uniform(-4, 8)})
+        )
+    foreign_country = rng.choices(countries, country_weights, k=n_foreign)
+    for iri, country in zip(foreign, foreign_country, strict=True):
+        nodes.append(
+            (iri, {"label": iri[-8:], "country": country, "kind": "foreign-local-government",
+                   "lat": rng.uniform(-40, 60), "lon": rng.uniform(-120, 140)})
+        )
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    ends = rng.choices(french, activity, k=n_edges * 2)
+    unused = foreign[:]
+    rng.shuffle(unused)
+    for i in range(n_edges * 2):
+        if len(edges) >= n_edges:
+            break
+        a = ends[i]
+        r = rng.random()
+        if r < 0.05:
+            b = rng.choices(french, activity)[0]
+        elif unused and r < 0.75:
+            b = unused.pop()
+        else:
+            b = rng.choice(foreign)
+        if a == b:
+            continue
+        key = (a, b) if a < b else (b, a)
+        d = edges.setdefault(key, {"weight": 0, "partnerships": [], "projects": [], "start": rng.randint(1980, 2020)})
+        d["weight"] += 1
+        d["partnerships"].append(f"https://w3id.org/coopgraph/id/partnership/p{i}")
+    g = nx.Graph(projection="synthetic")
+    g.add_nodes_from(nodes)
+    g.add_edges_from((a, b, d) for (a, b), d in edges.items())
+    return g
+
+
+def analyses(g: nx.Graph, seed: int = 0) -> dict[str, Callable[[], Any]]:
+    """Each analysis as a thunk, on ``g`` with default options (sampling above 2,000 nodes)."""
+    largest = max(nx.connected_components(g), key=len)
+    hub = max(largest, key=g.degree)
+    far = max(nx.single_source_shortest_path_length(g, hub).items(), key=lambda vd: vd[1])[0]
+    return {
+        "summary": lambda: network.summary(g),
+        "degree": lambda: network.degree(g),
+        "betweenness (sampled)": lambda: network.betweenness(g, seed=seed),
+        "eigenvector": lambda: network.eigenvector(g),
+        "closeness (top-k)": lambda: network.closeness(g),
+        "louvain": lambda: network.communities(g, seed=seed),
+        "brokerage": lambda: network.brokerage(g),
+        "shortest path": lambda: network.shortest_path(g, hub, far),
+        "ego r=2": lambda: network.ego(g, hub, 2),
+        "export graphml": lambda: network_export.to_bytes(g, "graphml"),
+        "export gexf": lambda: network_export.to_bytes(g, "gexf"),
+    }
+
+
+def run(graph: nx.Graph, *, seed: int = 0, memory: bool = True) -> dict[str, dict[str, float]]:
+    """Seconds (and peak MiB under tracemalloc, when ``memory``) of each analysis on ``graph``."""
+    results: dict[str, dict[str, float]] = {}
+    for name, thunk in analyses(graph, seed).items():
+        gc.collect()
+        start = time.perf_counter()
+        thunk()
+        results[name] = {"seconds": round(time.perf_counter() - start, 3)}
+        if memory:
+            gc.collect()
+            tracemalloc.start()
+            thunk()
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            results[name]["peak_mib"] = round(peak / 2**20, 1)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, action="append", help="Scale(s) of the Atlas (default 1 and 10).")
+    parser.add_argument("--no-memory", action="store_true", help="Skip the tracemalloc pass.")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    report = {}
+    for scale in args.scale or [1.0, 10.0]:
+        start = time.perf_counter()
+        g = synthetic_authority_graph(scale)
+        built = time.perf_counter() - start
+        report[f"{scale:g}x"] = {
+            "nodes": g.number_of_nodes(),
+            "edges": g.number_of_edges(),
+            "build_seconds": round(built, 3),
+            "analyses": run(g, memory=not args.no_memory),
+        }
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    for label, data in report.items():
+        print(f"{label}: {data['nodes']} nodes, {data['edges']} edges (built in {data['build_seconds']} s)")
+        for name, r in data["analyses"].items():
+            mem = f"{r['peak_mib']:>8.1f} MiB" if "peak_mib" in r else ""
+            print(f"  {name:24} {r['seconds']:>8.3f} s {mem}")
+
+
+if __name__ == "__main__":
+    main()

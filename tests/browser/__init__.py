@@ -1,0 +1,1 @@
+"""Helpers of the browser tests: a deterministic partnership-graph generator and page checks."""

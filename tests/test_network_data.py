@@ -1,0 +1,271 @@
+"""A small partnership network written into the store, and the projections read back from it.
+
+The data set (``NETWORK_TTL``) is the one the network tests share: six French and foreign
+cities, the Métropole européenne de Lille and the city of Lille governing the same place, five
+partnerships, a project with three members inside one of them, two know-how exchanges, and a
+two-level theme hierarchy. Each fact used by a test below is derived from it by hand in the
+test's comment.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from graph import network_answers
+from graph.network_cache import ResultCache
+from graph.projections import (
+    Filters,
+    authority_country_graph,
+    authority_graph,
+    authority_item_graph,
+    fetch,
+    knowhow_graph,
+    place_graph,
+    projected,
+    snapshot,
+)
+from graph.store import Store
+
+NETWORK_TTL = """
+@prefix coop: <https://w3id.org/coopgraph/def#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+@prefix kind: <https://w3id.org/coopgraph/def/authority-kind/> .
+@prefix status: <https://w3id.org/coopgraph/def/status/> .
+@prefix theme: <https://w3id.org/coopgraph/def/theme/> .
+
+theme:digital skos:broader theme:economy .
+theme:smart-city skos:broader theme:digital .
+
+<country/fr> a coop:Country ; coop:isoCode "FR" ; rdfs:label "France"@en .
+<country/sn> a coop:Country ; coop:isoCode "SN" ; rdfs:label "Senegal"@en .
+<country/ec> a coop:Country ; coop:isoCode "EC" ; rdfs:label "Ecuador"@en .
+<country/ml> a coop:Country ; coop:isoCode "ML" ; rdfs:label "Mali"@en .
+
+<place/2998324> a coop:Place ; rdfs:label "Lille" ; coop:inCountry <country/fr> ;
+    wgs:lat "50.63297"^^xsd:decimal ; wgs:long "3.05858"^^xsd:decimal .
+<place/3033123> a coop:Place ; rdfs:label "Besançon" ; coop:inCountry <country/fr> ;
+    wgs:lat "47.24878"^^xsd:decimal ; wgs:long "6.01815"^^xsd:decimal .
+<place/3038728> a coop:Place ; rdfs:label "Albi" ; coop:inCountry <country/fr> ;
+    wgs:lat "43.92980"^^xsd:decimal ; wgs:long "2.14800"^^xsd:decimal .
+<place/2253354> a coop:Place ; rdfs:label "Dakar" ; coop:inCountry <country/sn> ;
+    wgs:lat "14.69370"^^xsd:decimal ; wgs:long "-17.44406"^^xsd:decimal .
+<place/2246678> a coop:Place ; rdfs:label "Saint-Louis" ; coop:inCountry <country/sn> ;
+    wgs:lat "16.01790"^^xsd:decimal ; wgs:long "-16.48960"^^xsd:decimal .
+<place/3652462> a coop:Place ; rdfs:label "Quito" ; coop:inCountry <country/ec> ;
+    wgs:lat "-0.22985"^^xsd:decimal ; wgs:long "-78.52495"^^xsd:decimal .
+<place/2460596> a coop:Place ; rdfs:label "Bamako" ; coop:inCountry <country/ml> ;
+    wgs:lat "12.65000"^^xsd:decimal ; wgs:long "-8.00000"^^xsd:decimal .
+
+<authority/fr/lille> a coop:LocalAuthority ; rdfs:label "Ville de Lille" ;
+    coop:authorityKind kind:commune ; coop:governs <place/2998324> .
+<authority/fr/metropole-europeenne-de-lille> a coop:LocalAuthority ; rdfs:label "Métropole européenne de Lille" ;
+    skos:altLabel "MEL" ; coop:authorityKind kind:intercommunalite ; coop:governs <place/2998324> .
+<authority/fr/besancon> a coop:LocalAuthority ; rdfs:label "Ville de Besançon" ;
+    coop:authorityKind kind:commune ; coop:governs <place/3033123> .
+<authority/fr/albi> a coop:LocalAuthority ; rdfs:label "Ville d'Albi" ;
+    coop:authorityKind kind:commune ; coop:governs <place/3038728> .
+<authority/sn/dakar> a coop:LocalAuthority ; rdfs:label "Ville de Dakar" ;
+    coop:authorityKind kind:foreign-local-government ; coop:governs <place/2253354> .
+<authority/sn/saint-louis> a coop:LocalAuthority ; rdfs:label "Commune de Saint-Louis" ;
+    coop:authorityKind kind:foreign-local-government ; coop:governs <place/2246678> .
+<authority/ec/quito> a coop:LocalAuthority ; rdfs:label "Distrito Metropolitano de Quito" ;
+    coop:authorityKind kind:foreign-local-government ; coop:governs <place/3652462> .
+<authority/ml/bamako> a coop:LocalAuthority ; rdfs:label "District de Bamako" ;
+    coop:authorityKind kind:foreign-local-government ; coop:governs <place/2460596> .
+
+<partnership/lille-quito> a coop:Partnership ; rdfs:label "Lille – Quito" ;
+    coop:frenchPartner <authority/fr/metropole-europeenne-de-lille> ; coop:foreignPartner <authority/ec/quito> ;
+    org:hasMember <authority/fr/metropole-europeenne-de-lille> , <authority/ec/quito> ;
+    coop:startYear 1994 ; coop:agreementDate "1994-04-15"^^xsd:date ;
+    coop:status status:implementation ; coop:theme theme:smart-city .
+<partnership/lille-bamako> a coop:Partnership ; rdfs:label "Lille – Bamako" ;
+    org:hasMember <authority/fr/metropole-europeenne-de-lille> , <authority/ml/bamako> ;
+    coop:startYear 2001 ; coop:endYear 2008 ; coop:status status:closed .
+<partnership/albi-bamako> a coop:Partnership ; rdfs:label "Albi – Bamako" ;
+    org:hasMember <authority/fr/albi> , <authority/ml/bamako> ;
+    coop:startYear 2005 ; coop:status status:implementation .
+<partnership/albi-dakar> a coop:Partnership ; rdfs:label "Albi – Dakar" ;
+    org:hasMember <authority/fr/albi> , <authority/sn/dakar> ;
+    coop:agreementDate "2015-03-01"^^xsd:date ; coop:theme theme:digital .
+<partnership/besancon-dakar> a coop:Partnership ; rdfs:label "Besançon – Dakar" ;
+    org:hasMember <authority/fr/besancon> , <authority/sn/dakar> ;
+    coop:startYear 2010 ; coop:endDate "2016-12-31"^^xsd:date ; coop:status status:closed ; coop:theme theme:water .
+
+<project/water-senegal> a coop:Project ; dcterms:title "Eau potable au Sénégal" ;
+    coop:partOfPartnership <partnership/besancon-dakar> ;
+    coop:involves <authority/fr/besancon> , <authority/sn/dakar> , <authority/sn/saint-louis> ;
+    coop:startYear 2012 ; coop:status status:closed ; coop:theme theme:water .
+
+<exchange/lille-quito-digital> a coop:KnowHowExchange ; coop:sharedBy <authority/fr/metropole-europeenne-de-lille> ;
+    coop:receivedBy <authority/ec/quito> ; coop:theme theme:smart-city .
+<exchange/albi-dakar-digital> a coop:KnowHowExchange ; coop:sharedBy <authority/fr/albi> ;
+    coop:receivedBy <authority/sn/dakar> ; coop:theme theme:digital .
+"""
+
+ID = "https://w3id.org/coopgraph/id/"
+MEL, LILLE, QUITO = (
+    ID + "authority/fr/metropole-europeenne-de-lille",
+    ID + "authority/fr/lille",
+    ID + "authority/ec/quito",
+)
+ALBI, BESANCON, BAMAKO = ID + "authority/fr/albi", ID + "authority/fr/besancon", ID + "authority/ml/bamako"
+DAKAR, SAINT_LOUIS = ID + "authority/sn/dakar", ID + "authority/sn/saint-louis"
+
+
+def write_turtle(store: Store, text: str, graph: str = "test/network") -> None:
+    """Parse ``text`` (relative IRIs against the store's base) into one named graph of ``store``."""
+    target = ox.NamedNode(store.graph(graph))
+    triples = ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=store.base)
+    store.add(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+
+
+@pytest.fixture
+def network_store(empty_store: Store) -> Store:
+    write_turtle(empty_store, NETWORK_TTL)
+    return empty_store
+
+
+def test_fetch_reads_every_table(network_store: Store) -> None:
+    data = fetch(network_store)
+    assert set(data.authorities) == {MEL, LILLE, QUITO, ALBI, BESANCON, BAMAKO, DAKAR, SAINT_LOUIS}
+    mel = data.authorities[MEL]
+    assert (mel.country, mel.kind, mel.place_label) == ("FR", "intercommunalite", "Lille")
+    assert mel.lat == pytest.approx(50.63297) and mel.lon == pytest.approx(3.05858)
+    items = {i.iri.removeprefix(ID): i for i in data.items}
+    assert sorted(items) == [
+        "partnership/albi-bamako",
+        "partnership/albi-dakar",
+        "partnership/besancon-dakar",
+        "partnership/lille-bamako",
+        "partnership/lille-quito",
+        "project/water-senegal",
+    ]
+    # a start year from the agreement date, an end year from the end date
+    assert items["partnership/albi-dakar"].start == 2015
+    assert items["partnership/besancon-dakar"].end == 2016
+    assert items["partnership/lille-quito"].status == "implementation"
+    assert items["project/water-senegal"].members == (BESANCON, DAKAR, SAINT_LOUIS)
+    assert items["project/water-senegal"].partnership == ID + "partnership/besancon-dakar"
+    assert len(data.flows) == 2
+    economy = "https://w3id.org/coopgraph/def/theme/economy"
+    assert data.narrower[economy] == {economy, economy[:-7] + "digital", economy[:-7] + "smart-city"}
+
+
+def test_authority_graph(network_store: Store) -> None:
+    g = authority_graph(fetch(network_store))
+    # all eight authorities, Ville de Lille isolated; five partnerships + the project's 3 pairs
+    assert g.number_of_nodes() == 8 and list(nx_isolates(g)) == [LILLE]
+    assert g.number_of_edges() == 7
+    # Besançon–Dakar: the partnership and the project inside it
+    edge = g.edges[BESANCON, DAKAR]
+    assert edge["weight"] == 2
+    assert edge["partnerships"] == [ID + "partnership/besancon-dakar"]
+    assert edge["projects"] == [ID + "project/water-senegal"]
+    assert (edge["start"], edge["end"]) == (2010, 2016)
+    assert g.edges[DAKAR, SAINT_LOUIS]["weight"] == 1
+    assert g.nodes[QUITO] == {
+        "type": "authority",
+        "label": "Distrito Metropolitano de Quito",
+        "kind": "foreign-local-government",
+        "country": "EC",
+        "place": ID + "place/3652462",
+        "place_label": "Quito",
+        "lat": pytest.approx(-0.22985),
+        "lon": pytest.approx(-78.52495),
+    }
+
+
+def nx_isolates(g):  # type: ignore[no-untyped-def]
+    import networkx as nx
+
+    return sorted(nx.isolates(g))
+
+
+def test_filters(network_store: Store) -> None:
+    data = fetch(network_store)
+    # country SN: Albi–Dakar, Besançon–Dakar and the project; members of those only
+    sn = authority_graph(data, Filters.of(country="sn"))
+    assert set(sn) == {ALBI, BESANCON, DAKAR, SAINT_LOUIS}
+    # theme economy reaches smart-city (Lille–Quito) and digital (Albi–Dakar) through skos:broader
+    economy = authority_graph(data, Filters.of(theme="economy"))
+    assert {tuple(sorted(e)) for e in economy.edges} == {tuple(sorted((MEL, QUITO))), tuple(sorted((ALBI, DAKAR)))}
+    # kind intercommunalite: the MEL's two partnerships
+    assert set(authority_graph(data, Filters.of(kind="intercommunalite"))) == {MEL, QUITO, BAMAKO}
+    # 2009: Lille–Bamako ended in 2008; Albi–Dakar starts in 2015; Besançon–Dakar from 2010
+    y2009 = snapshot(data, 2009)
+    assert {tuple(sorted(e)) for e in y2009.edges} == {tuple(sorted((MEL, QUITO))), tuple(sorted((ALBI, BAMAKO)))}
+    y2012 = snapshot(data, 2012)
+    assert y2012.edges[BESANCON, DAKAR]["weight"] == 2 and y2012.has_edge(DAKAR, SAINT_LOUIS)
+    # 2017: the partnership Besançon–Dakar ended in 2016, its project (no end year) still runs
+    y2017 = snapshot(data, 2017)
+    assert y2017.edges[ALBI, DAKAR]["weight"] == 1
+    assert y2017.edges[BESANCON, DAKAR]["partnerships"] == [] and y2017.edges[BESANCON, DAKAR]["weight"] == 1
+    with pytest.raises(ValueError, match="country"):
+        Filters.of(country="France")
+    with pytest.raises(ValueError, match="year"):
+        Filters.of(year="soon")
+
+
+def test_place_and_bipartite_projections(network_store: Store) -> None:
+    data = fetch(network_store)
+    places = place_graph(data)
+    lille, quito = ID + "place/2998324", ID + "place/3652462"
+    assert places.nodes[lille]["authorities"] == [LILLE, MEL]
+    assert places.nodes[lille]["label"] == "Lille" and places.edges[lille, quito]["weight"] == 1
+    assert places.number_of_edges() == 7
+    bip = authority_item_graph(data, items="partnerships")
+    assert {d["bipartite"] for _, d in bip.nodes(data=True)} == {0, 1}
+    assert bip.number_of_edges() == 10  # five partnerships × two members
+    onto_authorities = projected(bip, 0)
+    assert onto_authorities.edges[ALBI, BAMAKO]["weight"] == 1
+    countries = authority_country_graph(data)
+    sn = ID + "country/sn"
+    # Dakar's partners: Albi, Besançon (FR) twice (partnership + project), Saint-Louis (SN) once
+    assert countries.edges[DAKAR, ID + "country/fr"]["weight"] == 3
+    assert countries.edges[DAKAR, sn]["weight"] == 1 and countries.edges[BESANCON, sn]["weight"] == 2
+    by_country = projected(countries, 1)
+    assert by_country.has_edge(ID + "country/fr", sn)
+
+
+def test_knowhow_graph(network_store: Store) -> None:
+    g = knowhow_graph(fetch(network_store))
+    assert g.is_directed() and set(g.edges) == {(MEL, QUITO), (ALBI, DAKAR)}
+    assert g.edges[MEL, QUITO]["themes"] == ["https://w3id.org/coopgraph/def/theme/smart-city"]
+    assert set(knowhow_graph(fetch(network_store), Filters.of(theme="smart-city")).edges) == {(MEL, QUITO)}
+
+
+def test_answers_are_cached_until_a_write(network_store: Store) -> None:
+    cache = ResultCache()
+    first = network_answers.summary(network_store, cache=cache)
+    assert network_answers.summary(network_store, cache=cache) is first
+    assert first["nodes"] == 8 and first["edges"] == 7
+    write_turtle(
+        network_store,
+        """@prefix coop: <https://w3id.org/coopgraph/def#> . @prefix org: <http://www.w3.org/ns/org#> .
+        <partnership/lille-dakar> a coop:Partnership ;
+            org:hasMember <authority/fr/lille> , <authority/sn/dakar> .""",
+    )
+    again = network_answers.summary(network_store, cache=cache)
+    assert again is not first and again["edges"] == 8 and again["isolates"] == 0
+
+
+def test_names_resolve_accent_insensitively(network_store: Store) -> None:
+    g = network_answers.projection(network_store, "authority", cache=ResultCache())
+    cache = ResultCache()
+    assert network_answers.resolve(network_store, "ville de besancon", g, cache=cache) == BESANCON
+    assert network_answers.resolve(network_store, "Besançon", g, cache=cache) == BESANCON  # the place's name
+    assert network_answers.resolve(network_store, "mel", g, cache=cache) == MEL  # an altLabel
+    assert network_answers.resolve(network_store, QUITO, g, cache=cache) == QUITO
+    with pytest.raises(network_answers.AmbiguousName) as err:
+        network_answers.resolve(network_store, "Lille", g, cache=cache)  # the city and the métropole
+    assert {c["id"] for c in err.value.candidates} == {LILLE, MEL}
+    with pytest.raises(KeyError, match="Paris"):
+        network_answers.resolve(network_store, "Paris", g, cache=cache)
+    places = network_answers.projection(network_store, "place", cache=cache)
+    assert network_answers.resolve(network_store, "Lille", places, cache=cache) == ID + "place/2998324"
