@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -9,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import problems
 from api.routes import graph_store, imports, linked_data, map, network, pages, resources, sparql
+from api.security import SecurityMiddleware
 from api.settings import Settings
 from graph import __version__
 from graph.store import Store
@@ -26,6 +28,9 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.settings = settings or Settings()
     problems.install(app)
+    app.add_middleware(
+        SecurityMiddleware, settings=app.state.settings, tiles=os.environ.get("COOPGRAPH_MAP_TILES") or None
+    )
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
     for module in (sparql, graph_store, resources, linked_data, imports, network, map, pages):
         app.include_router(module.router)

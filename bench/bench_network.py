@@ -45,14 +45,30 @@ def synthetic_authority_graph(scale: float = 1.0, seed: int = 0) -> nx.Graph:
     nodes: list[tuple[str, dict[str, Any]]] = []
     for iri in french:
         nodes.append(
-            (iri, {"label": iri[-8:], "country": "FR", "kind": rng.choice(KINDS),
-                   "lat": rng.uniform(42, 51), "lon": rng.uniform(-4, 8)})
+            (
+                iri,
+                {
+                    "label": iri[-8:],
+                    "country": "FR",
+                    "kind": rng.choice(KINDS),
+                    "lat": rng.uniform(42, 51),
+                    "lon": rng.uniform(-4, 8),
+                },
+            )
         )
     foreign_country = rng.choices(countries, country_weights, k=n_foreign)
     for iri, country in zip(foreign, foreign_country, strict=True):
         nodes.append(
-            (iri, {"label": iri[-8:], "country": country, "kind": "foreign-local-government",
-                   "lat": rng.uniform(-40, 60), "lon": rng.uniform(-120, 140)})
+            (
+                iri,
+                {
+                    "label": iri[-8:],
+                    "country": country,
+                    "kind": "foreign-local-government",
+                    "lat": rng.uniform(-40, 60),
+                    "lon": rng.uniform(-120, 140),
+                },
+            )
         )
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     ends = rng.choices(french, activity, k=n_edges * 2)
@@ -101,10 +117,14 @@ def analyses(g: nx.Graph, seed: int = 0) -> dict[str, Callable[[], Any]]:
     }
 
 
-def run(graph: nx.Graph, *, seed: int = 0, memory: bool = True) -> dict[str, dict[str, float]]:
+def run(
+    graph: nx.Graph, *, seed: int = 0, memory: bool = True, only: list[str] | None = None, verbose: bool = False
+) -> dict[str, dict[str, float]]:
     """Seconds (and peak MiB under tracemalloc, when ``memory``) of each analysis on ``graph``."""
     results: dict[str, dict[str, float]] = {}
     for name, thunk in analyses(graph, seed).items():
+        if only and name not in only:
+            continue
         gc.collect()
         start = time.perf_counter()
         thunk()
@@ -116,6 +136,8 @@ def run(graph: nx.Graph, *, seed: int = 0, memory: bool = True) -> dict[str, dic
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             results[name]["peak_mib"] = round(peak / 2**20, 1)
+        if verbose:
+            print(f"  {name:24} {results[name]}", flush=True)
     return results
 
 
@@ -123,6 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, action="append", help="Scale(s) of the Atlas (default 1 and 10).")
     parser.add_argument("--no-memory", action="store_true", help="Skip the tracemalloc pass.")
+    parser.add_argument("--only", action="append", help="Run only this analysis (repeatable).")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     report = {}
@@ -130,11 +153,13 @@ def main() -> None:
         start = time.perf_counter()
         g = synthetic_authority_graph(scale)
         built = time.perf_counter() - start
+        if not args.json:
+            print(f"{scale:g}x: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges", flush=True)
         report[f"{scale:g}x"] = {
             "nodes": g.number_of_nodes(),
             "edges": g.number_of_edges(),
             "build_seconds": round(built, 3),
-            "analyses": run(g, memory=not args.no_memory),
+            "analyses": run(g, memory=not args.no_memory, only=args.only, verbose=not args.json),
         }
     if args.json:
         print(json.dumps(report, indent=2))

@@ -75,6 +75,8 @@ class Options:
     http_timeout_s: float = 120.0
     rest: bool = True
     extensions: bool = True
+    competency_questions: bool = True
+    """Add the cq*.rq queries of graph/queries to the set (some are slow at scale)."""
     log: Callable[[str], None] = field(default=lambda message: print(message, file=sys.stderr, flush=True))
 
     def active(self) -> tuple[str, ...]:
@@ -93,11 +95,13 @@ class BenchQuery:
     origin: str
 
 
-def query_set() -> list[BenchQuery]:
+def query_set(competency_questions: bool = True) -> list[BenchQuery]:
     """The fixed research queries of bench/queries, then the competency questions as they exist."""
     found: list[BenchQuery] = []
     for path in sorted(QUERY_DIR.glob("*.rq")):
         found.append(_bench_query(path.stem, path.read_text(encoding="utf-8"), "bench"))
+    if not competency_questions:
+        return found
     try:
         from graph import queries
 
@@ -708,7 +712,7 @@ def run(options: Options) -> dict[str, Any]:
     if not union.exists() or results["load"]["coopgraph"].get("reused") is not True:
         results["load"]["union_quads"] = export_union(coop_dir, union)
     values = parameter_values(coop_dir, options.base)
-    queries = query_set()
+    queries = query_set(options.competency_questions)
     texts = {q.name: bind(q, values) for q in queries}
     results["queries"] = {
         q.name: {"origin": q.origin, "params": {p: str(values[p]) for p in q.params if p in values}} for q in queries

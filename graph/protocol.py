@@ -42,7 +42,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -51,6 +51,8 @@ from graph import sandbox
 from graph.namespaces import PREFIXES
 from graph.results import Boolean, Solutions, Triples
 from graph.store import Store
+
+T = TypeVar("T")
 
 # -- formats -----------------------------------------------------------------------------------
 
@@ -463,8 +465,62 @@ def with_using(text: str, using: Dataset) -> str:
 
 # -- running ---------------------------------------------------------------------------------
 
-_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sparql")
+_WORKERS = 4
+_POOL = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="sparql")
+_SLOTS = threading.BoundedSemaphore(_WORKERS)
+"""One slot per query worker, held until the evaluation really ends (not when the client
+stops waiting): a query that runs on past its deadline keeps its slot, so a few abusive
+queries cannot queue work without end; once every slot is taken, new queries get
+:class:`Busy` at once instead of waiting behind them."""
+_UPDATES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sparql-update")
+"""Updates have their own worker: a runaway query never delays a write (writes are serialised
+by the store anyway)."""
 _CHECK_EVERY = 256
+
+
+class Busy(QueryTimeout):
+    """Every query worker is taken (by queries still running past their deadline): retry later."""
+
+
+async def _bounded(job: functools.partial[T], timeout: float, cancelled: threading.Event | None = None) -> T:
+    """``job`` in a query worker, given up at ``timeout``; refused (:class:`Busy`) when no worker is free."""
+    if not _SLOTS.acquire(blocking=False):
+        raise Busy(f"all {_WORKERS} query workers are busy with long queries; retry in a few seconds")
+
+    def run() -> T:
+        try:
+            return job()
+        finally:
+            _SLOTS.release()
+
+    try:
+        future = asyncio.get_running_loop().run_in_executor(_POOL, run)
+    except BaseException:
+        _SLOTS.release()
+        raise
+    try:
+        return await asyncio.wait_for(asyncio.shield(future), timeout=timeout)
+    except TimeoutError as err:
+        if cancelled is not None:
+            cancelled.set()
+        raise QueryTimeout(f"the query ran past the time limit of {timeout:g} s") from err
+
+
+async def prepare_query_async(text: str, *, base: str, limits: Limits, dataset: Dataset | None = None) -> Prepared:
+    """:func:`prepare_query` in a query worker under the time limit: parsing evaluates the query
+    on an empty store, which a query made of ``VALUES`` blocks alone can make arbitrarily long,
+    so it must not run on the event loop."""
+    job = functools.partial(_prepare_detached, text, base=base, limits=limits, dataset=dataset)
+    return await _bounded(job, limits.timeout)
+
+
+def _prepare_detached(text: str, *, base: str, limits: Limits, dataset: Dataset | None) -> Prepared:
+    try:
+        return prepare_query(text, base=base, limits=limits, dataset=dataset)
+    except Exception as err:  # no traceback across threads (see run_query)
+        failure = err
+        err.__traceback__ = None
+    raise failure
 
 
 def run_query(
@@ -535,17 +591,12 @@ async def answer_query(store: Store, prepared: Prepared, fmt: str, limits: Limit
     job = functools.partial(
         run_query, store, prepared, fmt, max_rows=limits.max_rows, deadline=deadline, cancelled=cancelled
     )
-    future = asyncio.get_running_loop().run_in_executor(_POOL, job)
-    try:
-        return await asyncio.wait_for(asyncio.shield(future), timeout=limits.timeout)
-    except TimeoutError as err:
-        cancelled.set()
-        raise QueryTimeout(f"the query ran past the time limit of {limits.timeout:g} s") from err
+    return await _bounded(job, limits.timeout, cancelled)
 
 
 async def apply_update(store: Store, text: str) -> None:
     """``store.update(text)`` in a worker thread; never abandoned (see the module docstring)."""
-    await asyncio.get_running_loop().run_in_executor(_POOL, store.update, text)
+    await asyncio.get_running_loop().run_in_executor(_UPDATES, store.update, text)
 
 
 def _capped(items: Iterable[Any], cap: int) -> tuple[list[Any], bool]:

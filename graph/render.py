@@ -88,7 +88,7 @@ class Filters:
             return False
         if self.theme is not None and self.theme not in p.themes:
             return False
-        if self.year_from is not None and (p.start is None and p.end is None or (p.end or 9999) < self.year_from):
+        if self.year_from is not None and ((p.start is None and p.end is None) or (p.end or 9999) < self.year_from):
             return False
         if self.year_to is not None and (p.start is None or p.start > self.year_to):
             return False
@@ -105,6 +105,10 @@ class Filters:
             ):
                 return False
         return True
+
+
+NO_FILTERS = Filters()
+"""The unfiltered view (a shared default argument)."""
 
 
 def select(index: MapIndex, filters: Filters) -> list[Partnership]:
@@ -140,7 +144,7 @@ class _Memo:
 _memo = _Memo()
 
 
-def places_geojson(store: Store, filters: Filters = Filters(), lang: str = "fr") -> dict[str, Any]:
+def places_geojson(store: Store, filters: Filters = NO_FILTERS, lang: str = "fr") -> dict[str, Any]:
     """Places of the partners of the selected partnerships, with their number of partnerships."""
     key = ("places", id(store), store.version, filters, lang)
     if (hit := _memo.get(key)) is not None:
@@ -185,7 +189,7 @@ def build_places(index: MapIndex, selected: list[Partnership], lang: str = "fr")
 
 def partnerships_geojson(
     store: Store,
-    filters: Filters = Filters(),
+    filters: Filters = NO_FILTERS,
     lang: str = "fr",
     *,
     aggregate: str = "auto",
@@ -202,7 +206,12 @@ def partnerships_geojson(
 
 
 def build_lines(
-    index: MapIndex, selected: list[Partnership], lang: str = "fr", *, aggregate: str = "auto", max_lines: int = MAX_LINES
+    index: MapIndex,
+    selected: list[Partnership],
+    lang: str = "fr",
+    *,
+    aggregate: str = "auto",
+    max_lines: int = MAX_LINES,
 ) -> dict[str, Any]:
     pairs: dict[tuple[str, str], list[Partnership]] = defaultdict(list)
     for p in selected:
@@ -256,9 +265,7 @@ def _place_lines(
     return features
 
 
-def _country_lines(
-    index: MapIndex, pairs: dict[tuple[str, str], list[Partnership]], lang: str
-) -> list[dict[str, Any]]:
+def _country_lines(index: MapIndex, pairs: dict[tuple[str, str], list[Partnership]], lang: str) -> list[dict[str, Any]]:
     counts: Counter[tuple[str, str]] = Counter()
     members_of: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for place in index.places.values():
@@ -316,7 +323,9 @@ def place_detail(store: Store, iri: str, lang: str = "fr") -> dict[str, Any] | N
     projects: dict[str, dict[str, Any]] = {}
     for row in store.select("map_place_projects", place=URIRef(iri)):
         project = str(row["project"])
-        entry = projects.setdefault(project, {"iri": project, "title": str(row.get("title", "")) or index.name(project)})
+        entry = projects.setdefault(
+            project, {"iri": project, "title": str(row.get("title", "")) or index.name(project)}
+        )
         if "status" in row:
             entry["status"] = local_name(str(row["status"]), STATUS_NS)
         if "startYear" in row:
@@ -373,9 +382,7 @@ def place_summary(index: MapIndex, iri: str, lang: str = "fr") -> dict[str, Any]
         "countryName": index.name(place.country, lang) if place.country else place.iso,
         "lat": place.lat,
         "lon": place.lon,
-        "authorities": [
-            {"iri": a, "name": index.name(a, lang), "kind": index.authorities[a].kind} for a in auths
-        ],
+        "authorities": [{"iri": a, "name": index.name(a, lang), "kind": index.authorities[a].kind} for a in auths],
         "partnerships": sorted(partnerships.values(), key=lambda x: (x["name"], x["iri"])),
         "partners": sorted(partners.values(), key=lambda x: (x["name"], x["iri"])),
         "projects": [],
@@ -418,7 +425,11 @@ def build_facets(index: MapIndex, lang: str = "fr") -> dict[str, Any]:
     return {
         "countries": sorted(
             (
-                {"code": iso, "label": index.name(country_iri.get(iso), lang) if country_iri.get(iso) else iso, "count": n}
+                {
+                    "code": iso,
+                    "label": index.name(country_iri.get(iso), lang) if country_iri.get(iso) else iso,
+                    "count": n,
+                }
                 for iso, n in countries.items()
             ),
             key=lambda x: fold(x["label"]),

@@ -8,6 +8,7 @@ world, so a line that crosses the antimeridian is cut there into a MultiLineStri
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from typing import Any
 
 Coord = list[float]
@@ -44,7 +45,7 @@ def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, *, step_deg
 def split_antimeridian(points: list[Coord]) -> list[list[Coord]]:
     """Cut a polyline wherever two consecutive points are more than 180° of longitude apart."""
     segments: list[list[Coord]] = [[points[0]]]
-    for prev, cur in zip(points, points[1:], strict=False):
+    for prev, cur in pairwise(points):
         dlon = cur[0] - prev[0]
         if abs(dlon) > 180:
             edge = 180.0 if prev[0] > 0 else -180.0

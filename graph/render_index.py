@@ -149,7 +149,9 @@ def build_index(store: Store) -> MapIndex:
         previous = authorities.get(auth)
         if previous is None or (previous.place is None and place) or (previous.kind is None and kind):
             authorities[auth] = Authority(
-                auth, local_name(kind, KIND_NS) or (previous.kind if previous else None), place or (previous and previous.place)
+                auth,
+                local_name(kind, KIND_NS) or (previous.kind if previous else None),
+                place or (previous.place if previous else None),
             )
     parts: dict[str, Partnership] = {}
     for iri, member, side in store.select_values("map_partnership_members")[1]:
@@ -182,9 +184,9 @@ def build_index(store: Store) -> MapIndex:
         for auth in p.authorities():
             by_authority[auth].append(i)
             words.append(index.name(auth))
-            place = index.place_of(auth)
-            if place is not None:
-                words.append(index.name(place.iri))
+            where = index.place_of(auth)
+            if where is not None:
+                words.append(index.name(where.iri))
         p.search = fold(" ".join(words))
     return index
 

@@ -11,13 +11,14 @@ the browser.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from typing import Any
 
 import networkx as nx
 from pyvis.network import Network
 
-from graph.render import Filters, select
+from graph.render import NO_FILTERS, Filters, select
 from graph.render_assets import asset, render_template
 from graph.render_index import MapIndex, Partnership, map_index
 from graph.store import Store
@@ -46,7 +47,7 @@ def authority_graph(index: MapIndex, selected: list[Partnership]) -> nx.Graph:
 
 def network_data(
     store: Store,
-    filters: Filters = Filters(),
+    filters: Filters = NO_FILTERS,
     *,
     ego: str | None = None,
     radius: int = 1,
@@ -167,18 +168,26 @@ def pyvis_network(data: dict[str, Any]) -> Network:
     net.node_map = {node["id"]: node for node in net.nodes}
     net.edges = [dict(edge) for edge in data["edges"]]
     many = len(net.nodes) > 300
-    net.set_options(
-        """{"physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": %d},
-             "forceAtlas2Based": {"gravitationalConstant": -40, "springLength": 80}},
-            "nodes": {"font": {"size": 12}}, "edges": {"color": {"opacity": 0.5}, "smooth": false},
-            "interaction": {"hover": true, "tooltipDelay": 120}}"""
-        % (80 if many else 200)
-    )
+    options = {
+        "physics": {
+            "solver": "forceAtlas2Based",
+            "stabilization": {"iterations": 80 if many else 200},
+            "forceAtlas2Based": {"gravitationalConstant": -40, "springLength": 80},
+        },
+        "nodes": {"font": {"size": 12}},
+        "edges": {"color": {"opacity": 0.5}, "smooth": False},
+        "interaction": {"hover": True, "tooltipDelay": 120},
+    }
+    net.set_options(json.dumps(options))
     return net
 
 
-def network_page(data: dict[str, Any], *, lang: str = "fr", heading: str = "", links: bool = True) -> str:
-    """A self-contained HTML page of the network (vis-network and data inlined; nothing fetched)."""
+def network_page(
+    data: dict[str, Any], *, lang: str = "fr", heading: str = "", links: bool = True, nonce: str = ""
+) -> str:
+    """A self-contained HTML page of the network (vis-network and data inlined; nothing fetched).
+
+    ``nonce`` marks its inline scripts for a Content-Security-Policy that allows no other inline script."""
     net = pyvis_network(data)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     return render_template(
@@ -191,7 +200,8 @@ def network_page(data: dict[str, Any], *, lang: str = "fr", heading: str = "", l
         heading=heading,
         lang=lang,
         links=links,
-        vis_js=asset("vendor/vis-network/vis-network.min.js"),
+        vis_js=asset("vendor/vis-network/standalone/umd/vis-network.min.js"),
         select_menu=net.select_menu,
         filter_menu=net.filter_menu,
+        nonce=nonce,
     )

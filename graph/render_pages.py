@@ -11,7 +11,7 @@ from graph.render_index import map_index
 from graph.store import Store
 
 
-def standalone_map(store: Store, filters: render.Filters = render.Filters(), *, lang: str = "fr") -> str:
+def standalone_map(store: Store, filters: render.Filters = render.NO_FILTERS, *, lang: str = "fr") -> str:
     """One HTML file: Leaflet, the cluster plugin, topojson-client, the basemap and the data inlined."""
     index = map_index(store)
     selected = render.select(index, filters)
@@ -21,13 +21,13 @@ def standalone_map(store: Store, filters: render.Filters = render.Filters(), *, 
         f["properties"]["iri"]: render.place_summary(index, f["properties"]["iri"], lang) for f in places["features"]
     }
     inline = {
-        "leaflet_css": asset("vendor/leaflet/leaflet.css"),
-        "cluster_css": asset("vendor/leaflet.markercluster/MarkerCluster.css"),
-        "cluster_default_css": asset("vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+        "leaflet_css": asset("vendor/leaflet/dist/leaflet.css"),
+        "cluster_css": asset("vendor/leaflet.markercluster/dist/MarkerCluster.css"),
+        "cluster_default_css": asset("vendor/leaflet.markercluster/dist/MarkerCluster.Default.css"),
         "map_css": asset("map.css"),
-        "leaflet_js": asset("vendor/leaflet/leaflet.js"),
-        "cluster_js": asset("vendor/leaflet.markercluster/leaflet.markercluster.js"),
-        "topojson_js": asset("vendor/topojson-client/topojson-client.min.js"),
+        "leaflet_js": asset("vendor/leaflet/dist/leaflet.js"),
+        "cluster_js": asset("vendor/leaflet.markercluster/dist/leaflet.markercluster.js"),
+        "topojson_js": asset("vendor/topojson-client/dist/topojson-client.min.js"),
         "world": asset("vendor/world-atlas/countries-110m.json"),
         "map_js": asset("map.js"),
     }

@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser.graphgen import HOSTILE, generate, ontology_quads  # noqa: E402
+from browser.graphgen import HOSTILE, generate, ontology_quads
 
-from graph import render  # noqa: E402
-from graph.render_geo import great_circle, split_antimeridian  # noqa: E402
-from graph.render_network import network_data, network_page  # noqa: E402
-from graph.store import Store, open_store  # noqa: E402
+from graph import render
+from graph.render_geo import great_circle, split_antimeridian
+from graph.render_network import network_data, network_page
+from graph.store import Store, open_store
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_theme_filter_includes_narrower_themes(store: Store):
 
 def test_text_search_ignores_accents_and_case(store: Store):
     index = render.map_index(store)
-    hits = render.select(index, render.Filters.parse(q="SAINT-\"QUOTE\""))
+    hits = render.select(index, render.Filters.parse(q='SAINT-"QUOTE"'))
     assert hits and all(HOSTILE in [index.name(a) for a in p.authorities()] for p in hits)
 
 
@@ -128,7 +128,7 @@ def test_network_page_is_offline_and_escapes_names(store: Store, client: TestCli
     assert data["level"] == "authority" and len(data["nodes"]) > 100
     html = network_page(data)
     assert "<script>window.__xss" not in html and "\\u003cscript\\u003e" in html
-    assert "<link rel=\"stylesheet\"" not in html and "<script src=" not in html
+    assert '<link rel="stylesheet"' not in html and "<script src=" not in html
     assert "cdn.jsdelivr" not in html and "cdnjs.cloudflare" not in html
     small = network_data(store, max_nodes=10)
     assert small["level"] == "country" and {n["id"] for n in small["nodes"]} >= {"FR"}
@@ -155,13 +155,13 @@ def test_map_page_escapes_and_cli_writes_offline_pages(tmp_path: Path, store: St
     assert result.exit_code == 0, result.output
     html = out.read_text()
     assert "<script>window.__xss" not in html and "L.map" in html and '"embedded":true' in html
-    assert "<link rel=\"stylesheet\" href" not in html and "<script src=" not in html
+    assert '<link rel="stylesheet" href' not in html and "<script src=" not in html
     embedded = html.split('id="map-embedded">', 1)[1].split("</script>", 1)[0]
     data = json.loads(embedded)
-    assert data["places"]["features"] and all(
-        d["partnerships"] for d in data["details"].values()
-    )
+    assert data["places"]["features"] and all(d["partnerships"] for d in data["details"].values())
     net = tmp_path / "net.html"
-    result = runner.invoke(main, ["network-view", "--store", str(store_dir), "--out", str(net), "--colour", "community"])
+    result = runner.invoke(
+        main, ["network-view", "--store", str(store_dir), "--out", str(net), "--colour", "community"]
+    )
     assert result.exit_code == 0, result.output
     assert "vis.Network" in net.read_text() and "<script src=" not in net.read_text()

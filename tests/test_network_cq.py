@@ -162,18 +162,19 @@ TWIN_FILE = Path("/work/shared/data/twin_cities_raw.csv")
 
 @pytest.mark.slow
 @pytest.mark.skipif(not TWIN_FILE.exists(), reason="the twin-town file is not on this machine")
-def test_cq16_on_the_imported_twin_town_file(tmp_path: Path) -> None:
-    ingest = pytest.importorskip("graph.ingest")
-    run_import = getattr(ingest, "import_file", None)
-    if run_import is None:
-        pytest.skip("graph.ingest has no import_file yet")
+def test_cq16_on_the_imported_twin_town_file() -> None:
+    pipeline = pytest.importorskip("graph.ingest.pipeline")
     from graph.store import open_store
 
-    store = open_store(":memory:")
-    store.init()
-    run_import(store, TWIN_FILE, mapping="twin_cities")
-    answer = network_answers.twin_towns_france(store, top=5, cache=ResultCache())
-    assert len(answer["cities"]) == 5 and answer["cities"][0]["twins"] >= answer["cities"][-1]["twins"] > 1
-    assert answer["countries"][0]["twins"] > 50
-    summary = network.summary(network_answers.projection(store, cache=ResultCache()))
-    assert summary["edges"] > 10_000
+    mapping = Path(__file__).resolve().parent.parent / "mappings" / "twin_cities.yaml"
+    with open_store(":memory:") as store:
+        store.init()
+        report = pipeline.import_file(store, TWIN_FILE.name, TWIN_FILE.read_bytes(), mapping=mapping)
+        assert report.status == "imported", report.message
+        answer = network_answers.twin_towns_france(store, top=5, cache=ResultCache())
+        cities = [c["twins"] for c in answer["cities"]]
+        assert len(cities) == 5 and cities == sorted(cities, reverse=True) and cities[-1] > 1
+        countries = [c["twins"] for c in answer["countries"]]
+        assert countries == sorted(countries, reverse=True) and countries[0] > 50
+        summary = network.summary(network_answers.projection(store, cache=ResultCache()))
+        assert summary["edges"] > 5_000

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
+from rdflib.term import Node
 
 from graph.namespaces import COOP, DEFAULT_BASE, VANN
 
@@ -43,8 +44,9 @@ def shapes() -> Graph:
     return _parse("shapes.ttl")
 
 
-def _langs(graph: Graph, subject: URIRef, predicate: URIRef) -> list[str | None]:
-    return [o.language for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
+def _langs(graph: Graph, subject: Node, predicate: URIRef) -> list[str]:
+    """The language tags of the literal values ("" for none)."""
+    return [o.language or "" for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
 
 
 def _declared_terms(graph: Graph) -> set[URIRef]:
@@ -109,7 +111,10 @@ def test_core_vocabulary_is_declared(coop: Graph) -> None:
     [
         ("Country", ["https://schema.org/Country"]),
         ("Place", ["https://schema.org/City", "http://www.opengis.net/ont/geosparql#Feature"]),
-        ("LocalAuthority", ["http://www.w3.org/ns/org#FormalOrganization", "https://schema.org/GovernmentOrganization"]),
+        (
+            "LocalAuthority",
+            ["http://www.w3.org/ns/org#FormalOrganization", "https://schema.org/GovernmentOrganization"],
+        ),
         ("Organisation", ["http://www.w3.org/ns/org#FormalOrganization"]),
         ("Partnership", ["http://www.w3.org/ns/org#OrganizationalCollaboration"]),
         ("Project", ["https://schema.org/Project"]),
@@ -163,7 +168,7 @@ def test_every_concept_has_french_and_english_preflabels_and_a_scheme(schemes: G
     scheme_iris = set(schemes.subjects(RDF.type, SKOS.ConceptScheme))
     assert len(concepts) > 50
     problems = []
-    for concept in sorted(concepts):
+    for concept in sorted(concepts, key=str):
         if sorted(_langs(schemes, concept, SKOS.prefLabel)) != ["en", "fr"]:
             problems.append(f"{concept}: prefLabels {_langs(schemes, concept, SKOS.prefLabel)}")
         in_schemes = set(schemes.objects(concept, SKOS.inScheme))
@@ -191,12 +196,16 @@ def _theme(slug: str) -> URIRef:
     return URIRef(f"{DEF}theme/{slug}")
 
 
-def _path_labels(schemes: Graph, concept: URIRef) -> list[str]:
-    labels = []
-    node: URIRef | None = concept
+def _langs_of(node: Node) -> str:
+    return node.language or "" if isinstance(node, Literal) else ""
+
+
+def _path_labels(schemes: Graph, concept: Node) -> list[str]:
+    labels: list[str] = []
+    node: Node | None = concept
     while node is not None:
-        labels.insert(0, str(next(o for o in schemes.objects(node, SKOS.prefLabel) if o.language == "fr")))
-        node = schemes.value(node, SKOS.broader)  # type: ignore[assignment]
+        labels.insert(0, next(str(o) for o in schemes.objects(node, SKOS.prefLabel) if _langs_of(o) == "fr"))
+        node = schemes.value(node, SKOS.broader)
     return labels
 
 
@@ -211,7 +220,7 @@ def test_themes_have_the_atlas_three_levels(schemes: Graph) -> None:
         "Gouvernance et démocratie locales",
     ]
     themes = set(schemes.subjects(SKOS.inScheme, URIRef(f"{DEF}theme")))
-    depths = {len(_path_labels(schemes, t)) for t in themes}  # type: ignore[arg-type]
+    depths = {len(_path_labels(schemes, t)) for t in themes}
     assert depths == {1, 2, 3}
 
 
@@ -246,10 +255,19 @@ def test_status_scheme_follows_iati_and_the_atlas_words(schemes: Graph) -> None:
 
 
 def test_role_authority_kind_and_organisation_kind_schemes(schemes: Graph) -> None:
-    roles = {slug: str(schemes.value(URIRef(f"{DEF}role/{slug}"), SKOS.notation)) for slug in ("funding", "accountable", "extending", "implementing")}
+    roles = {
+        slug: str(schemes.value(URIRef(f"{DEF}role/{slug}"), SKOS.notation))
+        for slug in ("funding", "accountable", "extending", "implementing")
+    }
     assert roles == {"funding": "1", "accountable": "2", "extending": "3", "implementing": "4"}
     kinds = set(schemes.subjects(SKOS.inScheme, URIRef(f"{DEF}authority-kind")))
-    assert {str(k).rsplit("/", 1)[1] for k in kinds} == {"commune", "departement", "region", "intercommunalite", "foreign-local-government"}
+    assert {str(k).rsplit("/", 1)[1] for k in kinds} == {
+        "commune",
+        "departement",
+        "region",
+        "intercommunalite",
+        "foreign-local-government",
+    }
     alt = {str(o) for k in kinds for o in schemes.objects(k, SKOS.altLabel)}
     assert {"métropole", "conseil départemental", "conseil régional", "groupement"} <= alt
     org_kinds = {str(k).rsplit("/", 1)[1] for k in schemes.subjects(SKOS.inScheme, URIRef(f"{DEF}organisation-kind"))}
@@ -296,7 +314,7 @@ def test_every_constraint_says_what_is_wrong(shapes: Graph) -> None:
         ps for owner, ps in shapes.subject_objects(SH.property) if (owner, SH.targetClass, None) in shapes
     }
     for shape in property_shapes:
-        langs = sorted(_langs(shapes, shape, SH.message))  # type: ignore[arg-type]
+        langs = sorted(_langs(shapes, shape, SH.message))
         path = shapes.value(shape, SH.path)
         if langs != ["en", "fr"]:
             problems.append(f"property shape on {path}: {langs}")
@@ -305,10 +323,10 @@ def test_every_constraint_says_what_is_wrong(shapes: Graph) -> None:
             if local not in str(message):
                 problems.append(f"message for {path} does not name it: {message!r}")
     for constraint in shapes.objects(None, SH.sparql):
-        if _langs(shapes, constraint, SH.message) != ["en"]:  # type: ignore[arg-type]
+        if _langs(shapes, constraint, SH.message) != ["en"]:
             problems.append(f"SPARQL constraint {shapes.value(constraint, SH.select)!r}")
     for shape in shapes.subjects(SH.targetClass, None):
-        if (shape, SH["or"], None) in shapes and sorted(_langs(shapes, shape, SH.message)) != ["en", "fr"]:  # type: ignore[arg-type]
+        if (shape, SH["or"], None) in shapes and sorted(_langs(shapes, shape, SH.message)) != ["en", "fr"]:
             problems.append(f"node shape {shape}")
     assert len(property_shapes) > 100
     assert not problems, problems
@@ -331,7 +349,9 @@ def test_seed_trig_parses_with_relative_iris_and_no_base() -> None:
     dataset = Dataset()
     dataset.parse(SEED, format="trig", publicID=DEFAULT_BASE)
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert names == {DEFAULT_BASE + n for n in ("graph/seed/article", "graph/seed/notes", "graph/seed/geonames", "graph/meta")}
+    assert names == {
+        DEFAULT_BASE + n for n in ("graph/seed/article", "graph/seed/notes", "graph/seed/geonames", "graph/meta")
+    }
     assert sum(len(g) for g in dataset.graphs()) > 600
 
 
@@ -340,7 +360,12 @@ def test_seed_resolves_against_any_base_and_has_no_blank_nodes() -> None:
     quads = list(ox.parse(path=str(SEED), format=ox.RdfFormat.TRIG, base_iri=base))
     terms = [t for q in quads for t in (q.subject, q.object, q.graph_name)]
     assert not [t for t in terms if isinstance(t, ox.BlankNode)]
-    ours = {t.value for t in terms if isinstance(t, ox.NamedNode) and not t.value.startswith(("http://www.w3.org", "https://w3id.org/coopgraph/def"))}
+    ours = {
+        t.value
+        for t in terms
+        if isinstance(t, ox.NamedNode)
+        and not t.value.startswith(("http://www.w3.org", "https://w3id.org/coopgraph/def"))
+    }
     assert f"{base}authority/fr/metropole-europeenne-de-lille" in ours
     assert not [iri for iri in ours if iri.startswith(DEFAULT_BASE)]
     assert all(isinstance(q.graph_name, ox.NamedNode) for q in quads), "every seed statement is in a named graph"

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.problems import Problem
+from api.security import csp_nonce
 from graph import render, render_network
 from graph.render_assets import render_template, static_dir
 
@@ -44,7 +45,9 @@ def _lang(lang: str | None) -> str:
     if lang is None or lang == "":
         return "fr"
     if lang not in LANGS:
-        raise Problem(400, "Invalid parameter", f"lang: expected one of {', '.join(LANGS)}, got {lang!r}", parameter="lang")
+        raise Problem(
+            400, "Invalid parameter", f"lang: expected one of {', '.join(LANGS)}, got {lang!r}", parameter="lang"
+        )
     return lang
 
 
@@ -87,7 +90,9 @@ def map_facets(request: Request, lang: Text = None) -> Response:
 
 
 @router.get("/api/map/place", tags=["map"], summary="Side-panel data of one place")
-def map_place(request: Request, iri: Annotated[str, Query(description="IRI of a coop:Place")], lang: Text = None) -> Response:
+def map_place(
+    request: Request, iri: Annotated[str, Query(description="IRI of a coop:Place")], lang: Text = None
+) -> Response:
     if not iri.startswith(("http://", "https://", "urn:")):
         raise Problem(400, "Invalid parameter", f"iri: expected an absolute IRI, got {iri!r}", parameter="iri")
     detail = render.place_detail(request.app.state.store, iri, _lang(lang))
@@ -126,12 +131,14 @@ def network_page(
             lang=language,
         )  # fmt: skip
     except KeyError:
-        raise Problem(404, "Unknown node", f"ego: no authority or place with partnerships has the IRI {ego}", parameter="ego") from None
+        raise Problem(
+            404, "Unknown node", f"ego: no authority or place with partnerships has the IRI {ego}", parameter="ego"
+        ) from None
     except ValueError as err:
         where = str(err).split(":", 1)[0]
         raise Problem(400, "Invalid parameter", str(err), parameter=where) from err
     heading = "coopgraph — " + ("réseau" if language == "fr" else "network")
-    return HTMLResponse(render_network.network_page(data, lang=language, heading=heading))
+    return HTMLResponse(render_network.network_page(data, lang=language, heading=heading, nonce=csp_nonce(request)))
 
 
 @router.get("/map/static/{path:path}", include_in_schema=False)

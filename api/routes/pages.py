@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
+from api.security import csp_nonce
 from api.templating import render
 from graph import resources as res
 from graph.namespaces import COOP, COOP_DEF
@@ -40,7 +41,7 @@ def home(request: Request) -> HTMLResponse:
 @router.get("/docs", response_class=HTMLResponse)
 def docs(request: Request) -> HTMLResponse:
     """Swagger UI over the app's OpenAPI description; every asset is served from /static."""
-    return get_swagger_ui_html(
+    page = get_swagger_ui_html(
         openapi_url=request.app.openapi_url or "/openapi.json",
         title="coopgraph — API",
         swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
@@ -48,3 +49,6 @@ def docs(request: Request) -> HTMLResponse:
         swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png",
         swagger_ui_parameters={"validatorUrl": None},
     )
+    # Its one inline script (the SwaggerUIBundle call) runs under the Content-Security-Policy nonce.
+    body = bytes(page.body).replace(b"<script>", f'<script nonce="{csp_nonce(request)}">'.encode())
+    return HTMLResponse(body.decode())

@@ -12,9 +12,10 @@ from __future__ import annotations
 import html
 import json
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from api.security import csp_nonce
 from graph import queries
 
 router = APIRouter()
@@ -44,7 +45,7 @@ _PAGE = """<!doctype html>
 <div id="yasgui"></div>
 <script id="examples" type="application/json">{examples}</script>
 <script src="{vendor}/yasgui.min.js"></script>
-<script>
+<script nonce="{nonce}">
 (function () {{
   var endpoint = new URL("/sparql", window.location.href).href;
   var examples = JSON.parse(document.getElementById("examples").textContent);
@@ -88,7 +89,8 @@ def example_tabs() -> list[dict[str, str]]:
 
 
 @router.get("/query", response_class=HTMLResponse, summary="YASGUI query page on /sparql")
-def query_page() -> HTMLResponse:
+def query_page(request: Request) -> HTMLResponse:
     tabs = example_tabs()
     examples = json.dumps(tabs, ensure_ascii=False).replace("</", "<\\/")
-    return HTMLResponse(_PAGE.format(vendor=html.escape(_VENDOR), examples=examples, count=len(tabs)))
+    page = _PAGE.format(vendor=html.escape(_VENDOR), examples=examples, count=len(tabs), nonce=csp_nonce(request))
+    return HTMLResponse(page)

@@ -186,7 +186,7 @@ def _fail(err: Exception) -> Problem:
 async def _query(request: Request, text: str, params: Params) -> Response:
     store, limit = _store(request), limits(request)
     try:
-        prepared = protocol.prepare_query(
+        prepared = await protocol.prepare_query_async(
             text, base=store.base, limits=limit, dataset=_dataset(params, "default-graph-uri", "named-graph-uri")
         )
         fmt, _ = protocol.choose_format(prepared.form, request.headers.get("accept"), params.all("format"))

