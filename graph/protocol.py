@@ -467,42 +467,59 @@ def with_using(text: str, using: Dataset) -> str:
 
 _WORKERS = 4
 _POOL = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="sparql")
-_SLOTS = threading.BoundedSemaphore(_WORKERS)
-"""One slot per query worker, held until the evaluation really ends (not when the client
-stops waiting): a query that runs on past its deadline keeps its slot, so a few abusive
-queries cannot queue work without end; once every slot is taken, new queries get
-:class:`Busy` at once instead of waiting behind them."""
 _UPDATES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sparql-update")
 """Updates have their own worker: a runaway query never delays a write (writes are serialised
 by the store anyway)."""
 _CHECK_EVERY = 256
+_LOCK = threading.Lock()
+_RUNAWAY = [0]
+"""Queries still running in a worker after their client got its 503 (pyoxigraph cannot stop
+them). Once they hold all but one worker, new queries are refused at once (:class:`Busy`)
+instead of queueing behind them; a queued query whose client gave up is never started."""
 
 
 class Busy(QueryTimeout):
-    """Every query worker is taken (by queries still running past their deadline): retry later."""
+    """The query workers are held by queries running past their deadline: retry later."""
+
+
+def runaway_queries() -> int:
+    """How many queries are still running past their deadline (for tests and health checks)."""
+    with _LOCK:
+        return _RUNAWAY[0]
 
 
 async def _bounded(job: functools.partial[T], timeout: float, cancelled: threading.Event | None = None) -> T:
-    """``job`` in a query worker, given up at ``timeout``; refused (:class:`Busy`) when no worker is free."""
-    if not _SLOTS.acquire(blocking=False):
-        raise Busy(f"all {_WORKERS} query workers are busy with long queries; retry in a few seconds")
+    """``job`` in a query worker, given up at ``timeout``; refused (:class:`Busy`) while runaway
+    queries hold all workers but one."""
+    cancelled = cancelled or threading.Event()
+    state = {"running": False, "done": False, "runaway": False}
+    with _LOCK:
+        if _RUNAWAY[0] >= _WORKERS - 1:
+            raise Busy(f"{_RUNAWAY[0]} long queries are still running; retry in a few seconds")
 
     def run() -> T:
+        with _LOCK:
+            if cancelled.is_set():  # the client gave up while this waited in the queue
+                state["done"] = True
+                raise QueryTimeout("the query waited past the time limit")
+            state["running"] = True
         try:
             return job()
         finally:
-            _SLOTS.release()
+            with _LOCK:
+                state["done"] = True
+                if state["runaway"]:
+                    _RUNAWAY[0] -= 1
 
-    try:
-        future = asyncio.get_running_loop().run_in_executor(_POOL, run)
-    except BaseException:
-        _SLOTS.release()
-        raise
+    future = asyncio.get_running_loop().run_in_executor(_POOL, run)
     try:
         return await asyncio.wait_for(asyncio.shield(future), timeout=timeout)
     except TimeoutError as err:
-        if cancelled is not None:
+        with _LOCK:
             cancelled.set()
+            if state["running"] and not state["done"]:
+                state["runaway"] = True
+                _RUNAWAY[0] += 1
         raise QueryTimeout(f"the query ran past the time limit of {timeout:g} s") from err
 
 

@@ -189,3 +189,14 @@ def test_evolution_counts_by_year_and_country() -> None:
         "SN": {"active": 1, "new": 0},
     }
     assert network.evolution(NetworkData(base="x/", authorities={}, items=())) == []
+
+
+def test_betweenness_on_directed_and_disconnected_graphs() -> None:
+    directed = nx.gnp_random_graph(40, 0.08, seed=3, directed=True)
+    assert network.betweenness(directed)["values"] == pytest.approx(nx.betweenness_centrality(directed))
+    sampled = network.betweenness(directed, k=7, seed=1)["values"]
+    assert sampled == pytest.approx(nx.betweenness_centrality(directed, k=7, seed=1))
+    parts = two_parts()
+    expected = nx.betweenness_centrality(parts, normalized=False)
+    assert network.betweenness(parts, normalized=False)["values"] == pytest.approx(expected)
+    assert network.betweenness(nx.Graph())["values"] == {}

@@ -381,20 +381,17 @@ def _build(resolver: Resolver, source: URIRef, title: str, lang: str, rows: list
 # -- validation ------------------------------------------------------------------------------
 def _validate(store: Store, built: Built, resolver: Resolver, the_plan: Plan | None) -> list[Issue]:
     """SHACL on the batch plus what the graph already states about the nodes it merges into."""
-    from graph.validate import validate
+    from graph.ingest.validation import validate_batch
 
-    data = Graph()
-    for triple in built.triples:
-        data.add(triple)  # type: ignore[arg-type]
+    data: set[tuple[Any, Any, Any]] = set(built.triples)
     for iri in built.merged:
-        for triple in store.construct("import_node", node=URIRef(iri)):
-            data.add(triple)
+        data.update(store.construct("import_node", node=URIRef(iri)))
     try:
-        report = validate(data)
+        problems = validate_batch(data)
     except FileNotFoundError:  # no shapes yet: the ontology is still being written
         return []
     issues = []
-    for problem in report.problems:
+    for problem in problems:
         focus = problem.focus.split("#", 1)[0] if problem.focus not in built.origins else problem.focus
         origins = built.origins.get(focus) or built.origins.get(problem.focus) or [focus]
         fname = PREDICATE_FIELDS.get(URIRef(problem.path)) if problem.path else None
