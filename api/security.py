@@ -43,23 +43,17 @@ CORS_HEADERS = "Accept, Accept-Language, Content-Type, X-Request-ID"
 EXPOSED_HEADERS = "Link, X-Total-Count, X-Coopgraph-Count, X-Coopgraph-Truncated, X-Coopgraph-Max-Rows, X-Request-ID"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
 
-INLINE_SCRIPT_PATHS: frozenset[str] = frozenset({"/network"})
-"""Pages that still inline scripts without this request's nonce (the pyvis network page): they
-get ``'unsafe-inline'`` for scripts until their template writes ``nonce="{{ nonce }}"``.
-Every other page may run only scripts from this origin and nonce-marked inline scripts."""
-
-
 def csp_nonce(request: Request) -> str:
     """This request's nonce: a page writes it as ``<script nonce="…">`` on each inline script."""
     nonce = getattr(request.state, "csp_nonce", None)
     return nonce if isinstance(nonce, str) else ""
 
 
-def content_security_policy(nonce: str, path: str, tiles: str | None = None) -> str:
+def content_security_policy(nonce: str, tiles: str | None = None) -> str:
     """The policy of one answer: same-origin scripts (and nonce-marked inline ones), no plugins,
     no framing, connections to this origin only. ``tiles`` (an online basemap URL template)
     adds its origin to the images allowed."""
-    scripts = "'self' 'unsafe-inline'" if path in INLINE_SCRIPT_PATHS else f"'self' 'nonce-{nonce}'"
+    scripts = f"'self' 'nonce-{nonce}'"
     images = "'self' data: blob:"
     if tiles:
         parts = urlsplit(tiles.replace("{s}", "a"))
@@ -167,7 +161,7 @@ class SecurityMiddleware:
 
     def _headers(self, path: str, nonce: str, request_id: str, cors_origin: str | None) -> dict[str, str]:
         out = {
-            "Content-Security-Policy": content_security_policy(nonce, path, self.tiles),
+            "Content-Security-Policy": content_security_policy(nonce, self.tiles),
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "same-origin",
             "X-Frame-Options": "DENY",

@@ -23,6 +23,10 @@ What the SPARQL 1.1 Protocol needs beyond ``Store.run``, written once for the th
   remote backend waits for the server, bounded by the server's own timeout (``oxigraph serve
   --timeout-s``) and the store's client timeout. Updates are never abandoned half-way: they are
   atomic and run to completion (a client told "timeout" must not find the update applied).
+  Parsing runs in a worker too (it evaluates on an empty store, which ``VALUES`` blocks alone
+  can make long); updates have their own worker; a queued query whose client gave up never
+  starts; and once queries running past their deadline hold all workers but one, new queries
+  are refused at once (:class:`Busy`, 503) instead of queueing behind them.
 - **Cap**: at most ``max_rows`` rows or triples are serialised; :attr:`Answer.truncated` says
   whether more existed (result formats have no slot for it: the HTTP layer puts it in a header).
 - **Serialisation**: SPARQL results as JSON, XML, CSV and TSV by small serialisers over the

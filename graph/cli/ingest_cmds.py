@@ -15,11 +15,19 @@ from graph.store import Store
 
 @click.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mapping", "-m", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Column-mapping file (YAML or JSON).")
+@click.option(
+    "--mapping",
+    "-m",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Column-mapping file (YAML or JSON).",
+)
 @click.option("--dry-run", is_flag=True, help="Report everything, write nothing.")
-@click.option("--on-error", type=click.Choice(["reject", "skip"]), default=None,
-              help="Refuse the whole batch on any error (default), or import the good rows.")
+@click.option(
+    "--on-error",
+    type=click.Choice(["reject", "skip"]),
+    default=None,
+    help="Refuse the whole batch on any error (default), or import the good rows.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @store_options()
 def import_(store: Store, file: Path, mapping: Path | None, dry_run: bool, on_error: str | None, as_json: bool) -> None:
@@ -37,8 +45,9 @@ def import_(store: Store, file: Path, mapping: Path | None, dry_run: bool, on_er
         bar.update(done - bar.pos)
 
     try:
-        report = import_file(store, file.name, content, mapping=mapping, dry_run=dry_run, on_error=on_error,
-                             progress=progress)
+        report = import_file(
+            store, file.name, content, mapping=mapping, dry_run=dry_run, on_error=on_error, progress=progress
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -112,7 +112,13 @@ class Plan:
 
     def column_of(self, field_name: str) -> str:
         """The file's column a field came from (for error reports), or the field's own name."""
-        return self.sources.get(field_name, field_name)
+        if field_name in self.sources:
+            return self.sources[field_name]
+        for suffix in ("_place", "_kind"):
+            owner = field_name.removesuffix(suffix)
+            if owner != field_name and owner in self.sources:
+                return self.sources[owner]
+        return field_name
 
     def apply(self, cells: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str, str, str]]]:
         """Field values of one row, and the notes of transforms as (code, field, stated, result)."""
@@ -139,7 +145,9 @@ class Plan:
                     values[fname] = city
                     if not str(values.get(rule.split_country) or "").strip():
                         values[rule.split_country] = country
-                        notes.append(("country-from-city-cell", rule.split_country, cells.get(rule.column, ""), country))
+                        notes.append(
+                            ("country-from-city-cell", rule.split_country, cells.get(rule.column, ""), country)
+                        )
         # Empty cells stay empty strings: a column that is there but blank is not the default.
         return {k: v for k, v in values.items() if v is not None}, notes
 

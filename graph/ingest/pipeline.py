@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from graph import batches, mint
@@ -322,16 +322,20 @@ def _prepare(
     for code, fname, stated, result in transforms:
         if fname in countries:
             iri = resolver.country_iri(countries[fname].iso2)
-            notes.append(
-                Note(code, fname, f"country {result!r} taken from the cell {stated!r}", iri, stated=stated)
-            )
+            notes.append(Note(code, fname, f"country {result!r} taken from the cell {stated!r}", iri, stated=stated))
     themes: list[URIRef] = []
     for label in record.themes:
         theme = resolver.theme(label)
         if theme is None:
             issues.append(
-                Issue("error", "unknown-theme", row.origin, the_plan.column_of("themes"),
-                      f"unknown theme {label!r}: use a label of the theme scheme (ontology/themes.ttl)", stated=label)
+                Issue(
+                    "error",
+                    "unknown-theme",
+                    row.origin,
+                    the_plan.column_of("themes"),
+                    f"unknown theme {label!r}: use a label of the theme scheme (ontology/themes.ttl)",
+                    stated=label,
+                )
             )
         else:
             themes.append(theme)
@@ -341,15 +345,27 @@ def _prepare(
         if found is None:
             known = ", ".join(sorted({k for k in existing.funding})[:8]) or "none in the graph"
             issues.append(
-                Issue("error", "unknown-funding-instrument", row.origin, the_plan.column_of("funding_instrument"),
-                      f"unknown funding instrument {record.funding_instrument!r} (known: {known})",
-                      stated=record.funding_instrument)
+                Issue(
+                    "error",
+                    "unknown-funding-instrument",
+                    row.origin,
+                    the_plan.column_of("funding_instrument"),
+                    f"unknown funding instrument {record.funding_instrument!r} (known: {known})",
+                    stated=record.funding_instrument,
+                )
             )
         else:
             instrument = URIRef(found)
         if not record.title:
-            issues.append(Issue("error", "funding-without-project", row.origin, the_plan.column_of("funding_instrument"),
-                                "a funding instrument needs a project title to fund"))
+            issues.append(
+                Issue(
+                    "error",
+                    "funding-without-project",
+                    row.origin,
+                    the_plan.column_of("funding_instrument"),
+                    "a funding instrument needs a project title to fund",
+                )
+            )
     if issues or len(countries) < 2:
         return None, issues
     a, notes_a = resolver.side(
@@ -359,8 +375,15 @@ def _prepare(
         record.partner, countries["partner_country"], record.partner_kind, record.partner_place, "partner"
     )
     if a.authority == b.authority:
-        issues.append(Issue("error", "self-partnership", row.origin, the_plan.column_of("partner"),
-                            f"the partner {record.partner!r} is the authority itself"))
+        issues.append(
+            Issue(
+                "error",
+                "self-partnership",
+                row.origin,
+                the_plan.column_of("partner"),
+                f"the partner {record.partner!r} is the authority itself",
+            )
+        )
         return None, issues
     return _Prepared(row.origin, record, a, b, themes, instrument, notes + notes_a + notes_b), issues
 
@@ -385,7 +408,11 @@ def _validate(store: Store, built: Built, resolver: Resolver, the_plan: Plan | N
 
     data: set[tuple[Any, Any, Any]] = set(built.triples)
     for iri in built.merged:
-        data.update(store.construct("import_node", node=URIRef(iri)))
+        stated = store.construct("import_node", node=URIRef(iri))
+        data.update(stated)
+        for _, _, obj in stated:  # sub-nodes (…#geometry) are part of their owner's description
+            if isinstance(obj, URIRef) and str(obj).startswith(iri + "#"):
+                data.update(store.construct("import_node", node=obj))
     try:
         problems = validate_batch(data)
     except FileNotFoundError:  # no shapes yet: the ontology is still being written
@@ -401,8 +428,9 @@ def _validate(store: Store, built: Built, resolver: Resolver, the_plan: Plan | N
         value = f" (value {problem.value})" if problem.value else ""
         for origin in origins:
             issues.append(
-                Issue(severity, "shacl", origin, column, f"{problem.message}{value} [{problem.focus}]",
-                      node=problem.focus)
+                Issue(
+                    severity, "shacl", origin, column, f"{problem.message}{value} [{problem.focus}]", node=problem.focus
+                )
             )
     return issues
 
@@ -457,8 +485,9 @@ def _flags(store: Store, batch: Batch, report: ImportReport) -> list[tuple[URIRe
     for n, (where, issues) in enumerate(rejected_rows.items(), 1):
         flag = URIRef(f"{b}#rejected-{n}")
         first = issues[0]
-        merged = Issue("error", "rejected-record", where, first.column, "; ".join(i.text() for i in issues),
-                       stated=first.stated)
+        merged = Issue(
+            "error", "rejected-record", where, first.column, "; ".join(i.text() for i in issues), stated=first.stated
+        )
         out += _flag_triples(flag, b, merged, b)
     return out
 

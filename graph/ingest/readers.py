@@ -71,7 +71,9 @@ def kind_of(filename: str) -> str:
 
 
 # -- text ------------------------------------------------------------------------------------
-_MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u20ac\u2122]")
+_MOJIBAKE = re.compile(
+    "[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u20ac\u2122]"
+)
 
 
 def decode(content: bytes) -> tuple[str, str]:
@@ -98,21 +100,7 @@ def decode(content: bytes) -> tuple[str, str]:
             raise _bad_bytes(content, err.start, "UTF-8 nor CP1252") from err
         if _MOJIBAKE.search(text):
             raise _bad_bytes(content, first_bad, "UTF-8 (mixed with other bytes: save it again as UTF-8)")
-        guess = _charset_guess(content)
-        if guess and guess not in ("cp1252", "windows-1252", "latin_1", "iso8859_1", "iso8859_15", "utf_8"):
-            raise _bad_bytes(content, first_bad, f"UTF-8 nor CP1252 (it looks like {guess})")
         return text, "cp1252"
-
-
-def _charset_guess(content: bytes) -> str | None:
-    """charset-normalizer's best guess, used only to refuse a file that is clearly neither."""
-    try:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(content[:200_000]).best()
-    except Exception:  # pragma: no cover - the guess is advisory
-        return None
-    return best.encoding if best is not None else None
 
 
 def _bad_bytes(content: bytes, offset: int, expected: str) -> ReadError:

@@ -31,43 +31,116 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("title", "title", "titre", ("project", "project title", "intitule", "nom du projet", "projet"),
-          doc="Project title; when given, a coop:Project is created in the partnership."),
-    Field("authority", "French authority", "collectivité française",
-          ("french local authority", "collectivite", "collectivite territoriale", "authority", "city", "ville"),
-          required=True, doc="Name of the French local authority (\"Lille\", \"Métropole européenne de Lille\")."),
-    Field("authority_kind", "authority kind", "type de collectivité",
-          ("kind", "type", "type collectivite", "kind of authority", "categorie"),
-          doc="commune, département, région, intercommunalité (default: commune)."),
-    Field("authority_country", "French authority country", "pays de la collectivité",
-          ("authority country", "pays collectivite"),
-          doc="Country of the first authority (default: France)."),
-    Field("authority_place", "French authority place", "lieu de la collectivité",
-          ("place", "lieu", "commune siege"),
-          doc="Town the authority governs, when its name is not one (default: its name)."),
-    Field("partner", "partner authority", "collectivité partenaire",
-          ("partner", "partenaire", "foreign authority", "collectivite etrangere", "partner city", "ville partenaire"),
-          required=True, doc="Name of the partner authority."),
-    Field("partner_kind", "partner kind", "type de partenaire", ("partner authority kind",),
-          doc="Kind of the partner (default: foreign-local-government, or commune when French)."),
-    Field("partner_country", "partner country", "pays partenaire", ("pays du partenaire", "country of partner"),
-          required=True, doc="Country of the partner: an ISO code or a name in English or French."),
-    Field("partner_place", "partner place", "lieu partenaire", ("partner town", "ville du partenaire"),
-          doc="Town the partner governs, when its name is not one."),
-    Field("themes", "themes", "thématiques", ("theme", "thematique", "thematiques", "sectors", "secteurs"),
-          doc="Theme labels (French or English) separated by ';' (a path 'A › B › C' names its last level)."),
-    Field("status", "status", "statut", ("etat", "state"),
-          doc="En cours / Terminé, or pipeline, implementation, finalisation, closed, cancelled, suspended."),
-    Field("start_year", "start year", "année de début", ("annee de debut", "year", "annee", "debut", "start"),
-          doc="Year the partnership started (four digits)."),
+    Field(
+        "title",
+        "title",
+        "titre",
+        ("project", "project title", "intitule", "nom du projet", "projet"),
+        doc="Project title; when given, a coop:Project is created in the partnership.",
+    ),
+    Field(
+        "authority",
+        "French authority",
+        "collectivité française",
+        ("french local authority", "collectivite", "collectivite territoriale", "authority", "city", "ville"),
+        required=True,
+        doc='Name of the French local authority ("Lille", "Métropole européenne de Lille").',
+    ),
+    Field(
+        "authority_kind",
+        "authority kind",
+        "type de collectivité",
+        ("kind", "type", "type collectivite", "kind of authority", "categorie"),
+        doc="commune, département, région, intercommunalité (default: commune).",
+    ),
+    Field(
+        "authority_country",
+        "French authority country",
+        "pays de la collectivité",
+        ("authority country", "pays collectivite"),
+        doc="Country of the first authority (default: France).",
+    ),
+    Field(
+        "authority_place",
+        "French authority place",
+        "lieu de la collectivité",
+        ("place", "lieu", "commune siege"),
+        doc="Town the authority governs, when its name is not one (default: its name).",
+    ),
+    Field(
+        "partner",
+        "partner authority",
+        "collectivité partenaire",
+        ("partner", "partenaire", "foreign authority", "collectivite etrangere", "partner city", "ville partenaire"),
+        required=True,
+        doc="Name of the partner authority.",
+    ),
+    Field(
+        "partner_kind",
+        "partner kind",
+        "type de partenaire",
+        ("partner authority kind",),
+        doc="Kind of the partner (default: foreign-local-government, or commune when French).",
+    ),
+    Field(
+        "partner_country",
+        "partner country",
+        "pays partenaire",
+        ("pays du partenaire", "country of partner"),
+        required=True,
+        doc="Country of the partner: an ISO code or a name in English or French.",
+    ),
+    Field(
+        "partner_place",
+        "partner place",
+        "lieu partenaire",
+        ("partner town", "ville du partenaire"),
+        doc="Town the partner governs, when its name is not one.",
+    ),
+    Field(
+        "themes",
+        "themes",
+        "thématiques",
+        ("theme", "thematique", "thematiques", "sectors", "secteurs"),
+        doc="Theme labels (French or English) separated by ';' (a path 'A › B › C' names its last level).",
+    ),
+    Field(
+        "status",
+        "status",
+        "statut",
+        ("etat", "state"),
+        doc="En cours / Terminé, or pipeline, implementation, finalisation, closed, cancelled, suspended.",
+    ),
+    Field(
+        "start_year",
+        "start year",
+        "année de début",
+        ("annee de debut", "year", "annee", "debut", "start"),
+        doc="Year the partnership started (four digits).",
+    ),
     Field("end_date", "end date", "date de fin", ("fin", "end"), doc="dd/mm/yyyy or yyyy-mm-dd."),
-    Field("funding_instrument", "funding instrument", "instrument de financement",
-          ("funding", "financement", "instrument", "bailleur"), doc="Name of the funding instrument (\"FICOL\")."),
-    Field("amount", "amount", "montant", ("budget", "montant eur", "amount eur"),
-          doc="Amount in euros (\"150000\", \"150 000,50\")."),
+    Field(
+        "funding_instrument",
+        "funding instrument",
+        "instrument de financement",
+        ("funding", "financement", "instrument", "bailleur"),
+        doc='Name of the funding instrument ("FICOL").',
+    ),
+    Field(
+        "amount",
+        "amount",
+        "montant",
+        ("budget", "montant eur", "amount eur"),
+        doc='Amount in euros ("150000", "150 000,50").',
+    ),
     Field("description", "description", "description", ("contexte", "context", "resume", "summary")),
-    Field("source_url", "source URL", "source", ("source url", "url", "lien", "link"),
-          doc="http(s) address of the source of the record."),
+    Field(
+        "source_url",
+        "source URL",
+        "source",
+        ("source url", "url", "lien", "link"),
+        doc="http(s) address of the source of the record.",
+    ),
 )
 
 FIELD_NAMES = tuple(f.name for f in FIELDS)
@@ -249,7 +322,9 @@ class PilotRecord(BaseModel):
     @model_validator(mode="after")
     def _end_after_start(self) -> PilotRecord:
         if self.end_date and self.start_year and self.end_date.year < self.start_year:
-            raise ValueError(f"end_date: the end date {self.end_date.isoformat()} is before the start year {self.start_year}")
+            raise ValueError(
+                f"end_date: the end date {self.end_date.isoformat()} is before the start year {self.start_year}"
+            )
         return self
 
 
@@ -270,7 +345,11 @@ def parse_amount(text: str) -> Decimal:
     """An amount written the French or the English way, with or without a currency sign."""
     cleaned = re.sub(r"[\s\u00a0\u202f€$]|EUR|euros?", "", text, flags=re.I)
     if "," in cleaned and "." in cleaned:
-        cleaned = cleaned.replace(",", "") if cleaned.rfind(".") > cleaned.rfind(",") else cleaned.replace(".", "").replace(",", ".")
+        cleaned = (
+            cleaned.replace(",", "")
+            if cleaned.rfind(".") > cleaned.rfind(",")
+            else cleaned.replace(".", "").replace(",", ".")
+        )
     elif "," in cleaned:
         cleaned = cleaned.replace(",", ".") if re.search(r",\d{1,2}$", cleaned) else cleaned.replace(",", "")
     try:

@@ -143,8 +143,9 @@ class Builder:
         self._label(authority, side.name, self.lang, pref=True)
         return authority
 
-    def record(self, record: PilotRecord, a: Side, b: Side, origin: str, themes: list[URIRef],
-               instrument: URIRef | None) -> URIRef:
+    def record(
+        self, record: PilotRecord, a: Side, b: Side, origin: str, themes: list[URIRef], instrument: URIRef | None
+    ) -> URIRef:
         """The triples of one record: both authorities, their partnership, and its project."""
         first = self.side(a, origin, "authority")
         second = self.side(b, origin, "partner")

@@ -51,10 +51,33 @@ def _split_shapes() -> tuple[Graph, list[tuple[str, str, str]]]:
 
 
 SUPPORTED = {
-    SH.targetClass, SH.property, SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH["in"],
-    SH.nodeKind, SH.pattern, SH.flags, SH.minInclusive, SH.maxInclusive, SH.uniqueLang, SH.lessThanOrEquals,
-    SH["or"], SH.node, SH.message, SH.severity, SH.sparql, SH.name, SH.description, SH.declare, SH.prefixes,
-    SH.prefix, SH.namespace, SH.select,
+    SH.targetClass,
+    SH.property,
+    SH.path,
+    SH.minCount,
+    SH.maxCount,
+    SH.datatype,
+    SH["class"],
+    SH["in"],
+    SH.nodeKind,
+    SH.pattern,
+    SH.flags,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.uniqueLang,
+    SH.lessThanOrEquals,
+    SH["or"],
+    SH.node,
+    SH.message,
+    SH.severity,
+    SH.sparql,
+    SH.name,
+    SH.description,
+    SH.declare,
+    SH.prefixes,
+    SH.prefix,
+    SH.namespace,
+    SH.select,
 }
 """The constraint components the native engine evaluates; shapes using others go to pySHACL."""
 
@@ -232,8 +255,11 @@ class _Native:
                 return f"not a {dt}"
         kind = c["nodeKind"]
         if kind is not None:
-            ok = {SH.IRI: isinstance(v, URIRef), SH.Literal: isinstance(v, Literal),
-                  SH.BlankNode: isinstance(v, BNode)}.get(kind, True)
+            ok = {
+                SH.IRI: isinstance(v, URIRef),
+                SH.Literal: isinstance(v, Literal),
+                SH.BlankNode: isinstance(v, BNode),
+            }.get(kind, True)
             if not ok:
                 return f"not a {str(kind).rsplit('#', 1)[-1]}"
         if c["pattern"] is not None:
@@ -275,7 +301,9 @@ def _le(a: object, b: object) -> bool:
         return False
 
 
-def _sparql_constraints(data: Graph | set[tuple[Any, Any, Any]], constraints: list[tuple[str, str, str]]) -> list[Problem]:
+def _sparql_constraints(
+    data: Graph | set[tuple[Any, Any, Any]], constraints: list[tuple[str, str, str]]
+) -> list[Problem]:
     store = ox.Store()
     store.extend(
         ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph())  # type: ignore[arg-type]
