@@ -43,6 +43,7 @@ CORS_HEADERS = "Accept, Accept-Language, Content-Type, X-Request-ID"
 EXPOSED_HEADERS = "Link, X-Total-Count, X-Coopgraph-Count, X-Coopgraph-Truncated, X-Coopgraph-Max-Rows, X-Request-ID"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
 
+
 def csp_nonce(request: Request) -> str:
     """This request's nonce: a page writes it as ``<script nonce="…">`` on each inline script."""
     nonce = getattr(request.state, "csp_nonce", None)

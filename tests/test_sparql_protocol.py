@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph import protocol
+from graph import protocol, sparql_formats
 from graph.servers import Running
 from graph.store import Store, open_store
 
@@ -283,7 +283,7 @@ def test_a_query_past_the_time_limit_gets_503(store: Store) -> None:
     ],
 )
 def test_negotiate_results(accept: str | None, expected: str | None) -> None:
-    assert protocol.negotiate(accept, protocol.RESULT_ALIASES, "json") == expected
+    assert sparql_formats.negotiate(accept, sparql_formats.RESULT_ALIASES, "json") == expected
 
 
 def test_with_using_leaves_delete_where_and_strings_alone() -> None:

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request, Response
 from api.auth import require_token
 from api.problems import Problem
 from api.settings import Settings
-from graph import batches, graph_store, protocol
+from graph import batches, graph_store, sparql_errors, sparql_formats
 from graph.backend_remote import RemoteError
 from graph.store import Store, StoreError
 
@@ -61,13 +61,15 @@ def _backend_error(err: Exception) -> Problem:
 async def _read(request: Request, head: bool) -> Response:
     store, graph = _store(request), _target(request)
     try:
-        fmt, media = protocol.choose_format("GRAPH", request.headers.get("accept"), request.query_params.get("format"))
-    except protocol.NotAcceptable as err:
+        fmt, media = sparql_formats.choose_format(
+            "GRAPH", request.headers.get("accept"), request.query_params.get("format")
+        )
+    except sparql_errors.NotAcceptable as err:
         raise Problem(406, "Not Acceptable", str(err), parameter="Accept", offered=err.offered) from err
     try:
         if graph is not None and not graph_store.exists(store, graph):
             raise Problem(404, "No such graph", f"the store holds no graph <{graph}>", parameter="graph")
-        body = protocol.serialise_triples(graph_store.triples_of(store, graph), fmt, base=store.base)
+        body = sparql_formats.serialise_triples(graph_store.triples_of(store, graph), fmt, base=store.base)
     except (RemoteError, StoreError) as err:
         raise _backend_error(err) from err
     headers = {"Vary": "Accept", "Content-Length": str(len(body))}

@@ -18,7 +18,7 @@ from api.auth import require_token
 from api.problems import Problem
 from api.routes import query_page
 from api.settings import Settings
-from graph import protocol
+from graph import protocol, sparql_errors, sparql_formats
 from graph.backend_remote import RemoteError
 from graph.sandbox import SandboxError
 from graph.store import Store, StoreError
@@ -164,17 +164,17 @@ def _fail(err: Exception) -> Problem:
     """A :mod:`graph.protocol` (or store) error as the problem it is for the client."""
     if isinstance(err, SandboxError):
         return Problem(400, "Query refused", str(err), parameter="query", line=err.line, column=err.column)
-    if isinstance(err, protocol.QuerySyntaxError):
+    if isinstance(err, sparql_errors.QuerySyntaxError):
         return Problem(400, "Malformed query", str(err), parameter="query", line=err.line, column=err.column)
-    if isinstance(err, protocol.NotAcceptable):
+    if isinstance(err, sparql_errors.NotAcceptable):
         return Problem(406, "Not Acceptable", str(err), parameter="Accept", offered=err.offered)
-    if isinstance(err, protocol.QueryTimeout):
+    if isinstance(err, sparql_errors.QueryTimeout):
         return Problem(503, "Query timeout", f"{err}; narrow the query or add a LIMIT", headers={"Retry-After": "10"})
-    if isinstance(err, protocol.Unsupported):
+    if isinstance(err, sparql_errors.Unsupported):
         return Problem(501, "Not implemented on this store", str(err), parameter="using-graph-uri")
-    if isinstance(err, protocol.DatasetConflict):
+    if isinstance(err, sparql_errors.DatasetConflict):
         return Problem(400, "Conflicting dataset", str(err), parameter="using-graph-uri")
-    if isinstance(err, protocol.ProtocolError):
+    if isinstance(err, sparql_errors.ProtocolError):
         return Problem(400, "Bad request", str(err), parameter="query")
     if isinstance(err, RemoteError):
         return Problem(502, "SPARQL server error", str(err))
@@ -189,9 +189,9 @@ async def _query(request: Request, text: str, params: Params) -> Response:
         prepared = await protocol.prepare_query_async(
             text, base=store.base, limits=limit, dataset=_dataset(params, "default-graph-uri", "named-graph-uri")
         )
-        fmt, _ = protocol.choose_format(prepared.form, request.headers.get("accept"), params.all("format"))
+        fmt, _ = sparql_formats.choose_format(prepared.form, request.headers.get("accept"), params.all("format"))
         answer = await protocol.answer_query(store, prepared, fmt, limit)
-    except (protocol.ProtocolError, SandboxError, RemoteError, StoreError) as err:
+    except (sparql_errors.ProtocolError, SandboxError, RemoteError, StoreError) as err:
         raise _fail(err) from err
     headers = {"Vary": "Accept", "X-Coopgraph-Count": str(answer.count)}
     if answer.truncated:
@@ -212,7 +212,7 @@ async def _update(request: Request, text: str, params: Params) -> Response:
             remote=store.is_remote,
         )
         await protocol.apply_update(store, prepared)
-    except (protocol.ProtocolError, SandboxError, RemoteError, StoreError) as err:
+    except (sparql_errors.ProtocolError, SandboxError, RemoteError, StoreError) as err:
         raise _fail(err) from err
     except OSError as err:  # Oxigraph's evaluation errors (a failing DROP of a missing graph…)
         raise Problem(400, "Update failed", str(err), parameter="update") from err
@@ -222,8 +222,12 @@ async def _update(request: Request, text: str, params: Params) -> Response:
 def _service_description(request: Request, params: Params) -> Response:
     store = _store(request)
     accept = request.headers.get("accept")
-    fmt = protocol.GRAPH_FORMAT_NAMES.get((params.all("format") or [""])[-1].lower())
-    fmt = fmt if fmt in protocol.GRAPH_FORMATS else protocol.negotiate(accept, protocol.GRAPH_ALIASES, "turtle")
+    fmt = sparql_formats.GRAPH_FORMAT_NAMES.get((params.all("format") or [""])[-1].lower())
+    fmt = (
+        fmt
+        if fmt in sparql_formats.GRAPH_FORMATS
+        else sparql_formats.negotiate(accept, sparql_formats.GRAPH_ALIASES, "turtle")
+    )
     fmt = fmt or "turtle"  # every client gets a description, in Turtle if it named nothing we write
     endpoint = str(request.url.replace(query=""))
     graph_store = endpoint.rsplit("/", 1)[0] + "/rdf-graph-store"
@@ -231,5 +235,5 @@ def _service_description(request: Request, params: Params) -> Response:
         names = store.named_graphs()
     except (RemoteError, StoreError) as err:
         raise _fail(err) from err
-    body = protocol.service_description(endpoint, graph_store, names, fmt)
-    return Response(body, media_type=protocol.GRAPH_FORMATS[fmt], headers={"Vary": "Accept"})
+    body = sparql_formats.service_description(endpoint, graph_store, names, fmt)
+    return Response(body, media_type=sparql_formats.GRAPH_FORMATS[fmt], headers={"Vary": "Accept"})

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
@@ -39,7 +40,7 @@ from graph.ingest.resolve import Existing, Note, Resolver, Side, load_existing
 from graph.ingest.to_rdf import PREDICATE_FIELDS, Builder, Built
 from graph.namespaces import COOP
 from graph.store import Store
-from graph.terms import to_rdflib
+from graph.terms import to_ox, to_rdflib
 
 Progress = Callable[[int, int], None]
 
@@ -176,12 +177,22 @@ def import_file(
         batch.label = f"import of {report.source}"
         b = URIRef(batch.iri(store))
         flags.append((b, COOP.rejectedCount, Literal(report.skipped)))
-        report.graph = batches.write_batch(store, batch, built.triples, flags)
+        report.graph = _write(store, batch, built, flags)
         report.batch = batch.id
         report.status = "imported"
         report.message = f"imported as batch {batch.id}"
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _write(store: Store, batch: Batch, built: Built, flags: list[tuple[URIRef, URIRef, object]]) -> str:
+    """The batch's triples in its own graph and its record in the meta graph, one transaction
+    (what :func:`graph.batches.write_batch` does, from the pyoxigraph terms already made)."""
+    graph = ox.NamedNode(batch.graph(store))
+    quads = [ox.Quad(s, p, o, graph) for s, p, o in built.ox_triples()]
+    quads.extend(batches.record_quads(store, batch, flags))
+    store.add(quads)
+    return graph.value
 
 
 def _refuse(
@@ -414,7 +425,7 @@ def _validate(store: Store, built: Built, resolver: Resolver, the_plan: Plan | N
             if isinstance(obj, URIRef) and str(obj).startswith(iri + "#"):
                 data.update(store.construct("import_node", node=obj))
     try:
-        problems = validate_batch(data)
+        problems = validate_batch(data, ox_data=built.ox_triples() + _ox_of(data - built.triples))
     except FileNotFoundError:  # no shapes yet: the ontology is still being written
         return []
     issues = []
@@ -456,6 +467,10 @@ def _rdf(store: Store, report: ImportReport, filename: str, content: bytes) -> B
     report.issues.extend(problems)
     report.imported = report.records - len({i.where for i in problems if i.severity == "error"})
     return built
+
+
+def _ox_of(triples: set[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
+    return [(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]
 
 
 class _TypedView:

@@ -151,9 +151,14 @@ class Resolver:
         self.base = base
         self.existing = existing
         self.gaz = gaz
+        self._country_iris: dict[str, URIRef] = {}
 
     def country_iri(self, iso2: str) -> URIRef:
-        return URIRef(self.existing.countries.get(iso2) or mint.country(self.base, iso2))
+        iri = self._country_iris.get(iso2)
+        if iri is None:
+            iri = URIRef(self.existing.countries.get(iso2) or mint.country(self.base, iso2))
+            self._country_iris[iso2] = iri
+        return iri
 
     def side(
         self, name: str, country: Country, kind: str | None, place_name: str | None, field_prefix: str

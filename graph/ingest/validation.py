@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -50,6 +51,9 @@ def _split_shapes() -> tuple[Graph, list[tuple[str, str, str]]]:
     return plain, constraints
 
 
+_LANG_STRING = RDF.langString
+_XSD_STRING = XSD.string
+
 SUPPORTED = {
     SH.targetClass,
     SH.property,
@@ -82,12 +86,18 @@ SUPPORTED = {
 """The constraint components the native engine evaluates; shapes using others go to pySHACL."""
 
 
-def validate_batch(data: Graph | set[tuple[Any, Any, Any]], *, engine: str = "native") -> list[Problem]:
+def validate_batch(
+    data: Graph | set[tuple[Any, Any, Any]],
+    *,
+    engine: str = "native",
+    ox_data: Iterable[tuple[Any, Any, Any]] | None = None,
+) -> list[Problem]:
     """Every SHACL result for ``data`` (plus the ontology), Violations and Warnings.
 
     ``engine="native"`` evaluates the SHACL Core components used by ``ontology/shapes.ttl``
     in Python over indexes of the data (seconds for 10⁵ nodes); ``"pyshacl"`` runs pySHACL
-    (the reference, used in tests to check the native engine agrees).
+    (the reference, used in tests to check the native engine agrees). ``ox_data`` is the same
+    triples as pyoxigraph terms when the caller already has them (saves converting twice).
     """
     shapes, constraints = _split_shapes()
     if engine == "native" and _native_ok(shapes):
@@ -106,7 +116,7 @@ def validate_batch(data: Graph | set[tuple[Any, Any, Any]], *, engine: str = "na
         )
         problems = list(_problems(results))
     if constraints:
-        problems.extend(_sparql_constraints(data, constraints))
+        problems.extend(_sparql_constraints(data if ox_data is None else None, ox_data, constraints))
     return problems
 
 
@@ -137,14 +147,15 @@ class _Native:
         onto_types, onto_sub = _ontology_index()
         self.types: dict[object, set[object]] = defaultdict(set, {k: set(v) for k, v in onto_types.items()})
         sub: dict[object, set[object]] = defaultdict(set, {k: set(v) for k, v in onto_sub.items()})
-        rdf_type, subclass = RDF.type, RDFS.subClassOf
         values = self.values
+        # A dict lookup instead of ``p == RDF.type``: rdflib's __eq__ is Python code, the hash is not.
+        special = {RDF.type: self.types, RDFS.subClassOf: sub}
+        get = special.get
         for s, p, o in data:
             values[(s, p)].append(o)
-            if p == rdf_type:
-                self.types[s].add(o)
-            elif p == subclass:
-                sub[s].add(o)
+            index = get(p)
+            if index is not None:
+                index[s].add(o)
         self._sub = sub
         self._supers: dict[object, set[object]] = {}
         self.instances: dict[object, set[object]] = defaultdict(set)
@@ -153,6 +164,9 @@ class _Native:
                 for sup in self.superclasses(cls):
                     self.instances[sup].add(node)
         self._compiled: dict[object, dict[str, Any]] = {}
+        self._failures: dict[tuple[object, int], str | None] = {}
+        """(value, id of compiled shape) → failure: the data does not change during a run, and the
+        same values (a country, a status, a source) recur on thousands of nodes."""
 
     def superclasses(self, cls: object) -> set[object]:
         if cls not in self._supers:
@@ -196,6 +210,18 @@ class _Native:
                 "severity": str(g.value(node, SH.severity) or SH.Violation).rsplit("#", 1)[-1],
                 "message": english[0] if english else None,
             }
+            c = self._compiled[node]
+            c["checks_values"] = bool(
+                c["class"]
+                or c["datatype"] is not None
+                or c["nodeKind"] is not None
+                or c["pattern"] is not None
+                or c["in"] is not None
+                or c["minInclusive"] is not None
+                or c["maxInclusive"] is not None
+                or c["node"]
+                or c["or"]
+            )
         return self._compiled[node]
 
     def run(self) -> list[Problem]:
@@ -220,9 +246,10 @@ class _Native:
         path = p["path"]
         values = self.values.get((focus, path), [])
         out: list[Problem] = []
-        if p["minCount"] is not None and len(set(values)) < p["minCount"]:
+        distinct = len(set(values)) if len(values) > 1 else len(values)
+        if p["minCount"] is not None and distinct < p["minCount"]:
             out.append(self._problem(focus, path, None, p, f"fewer than {p['minCount']} value(s)"))
-        if p["maxCount"] is not None and len(set(values)) > p["maxCount"]:
+        if p["maxCount"] is not None and distinct > p["maxCount"]:
             out.append(self._problem(focus, path, None, p, f"more than {p['maxCount']} value(s)"))
         if p["uniqueLang"]:
             langs = [v.language for v in set(values) if isinstance(v, Literal) and v.language]
@@ -233,14 +260,25 @@ class _Native:
                 for w in self.values.get((focus, p["lessThanOrEquals"]), []):
                     if not _le(v, w):
                         out.append(self._problem(focus, path, v, p, f"{v} is not <= {w}"))
-        for v in values:
-            bad = self.value_failure(v, p)
-            if bad:
-                out.append(self._problem(focus, path, v, p, bad))
+        if p["checks_values"]:
+            for v in values:
+                bad = self.value_failure(v, p)
+                if bad:
+                    out.append(self._problem(focus, path, v, p, bad))
         return out
 
     def value_failure(self, v: object, c: dict[str, Any]) -> str | None:
-        """Why value ``v`` breaks the value-type constraints of ``c``, or ``None``."""
+        """Why value ``v`` breaks the value-type constraints of ``c``, or ``None`` (memoised)."""
+        key = (v, id(c))
+        try:
+            return self._failures[key]
+        except KeyError:
+            pass
+        found = self._value_failure(v, c)
+        self._failures[key] = found
+        return found
+
+    def _value_failure(self, v: object, c: dict[str, Any]) -> str | None:
         for cls in c["class"]:
             if not self.has_class(v, cls):
                 return f"not a {cls}"
@@ -248,10 +286,10 @@ class _Native:
         if dt is not None:
             if not isinstance(v, Literal) or getattr(v, "ill_typed", False):
                 return f"not a {dt}"
-            if dt == RDF.langString:
+            if dt == _LANG_STRING:
                 if not v.language:
                     return "needs a language tag"
-            elif (v.datatype or (None if v.language else XSD.string)) != dt:
+            elif (v.datatype or (None if v.language else _XSD_STRING)) != dt:
                 return f"not a {dt}"
         kind = c["nodeKind"]
         if kind is not None:
@@ -301,25 +339,50 @@ def _le(a: object, b: object) -> bool:
         return False
 
 
-def _sparql_constraints(
-    data: Graph | set[tuple[Any, Any, Any]], constraints: list[tuple[str, str, str]]
-) -> list[Problem]:
-    store = ox.Store()
-    store.extend(
+@cache
+def _ontology_subclass_quads() -> tuple[ox.Quad, ...]:
+    """``rdfs:subClassOf`` of the ontology, so a constraint's targets include subclass instances."""
+    return tuple(
         ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph())  # type: ignore[arg-type]
-        for s, p, o in data
+        for s, p, o in ontology_graph().triples((None, RDFS.subClassOf, None))
     )
-    typed = [(s, p, o) for s, p, o in data if p == RDF.type]
+
+
+_FOCUS_QUERY = (
+    "SELECT DISTINCT ?this WHERE {{ ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{target}> }}"
+)
+
+
+def _sparql_constraints(
+    data: Graph | set[tuple[Any, Any, Any]] | None,
+    ox_data: Iterable[tuple[Any, Any, Any]] | None,
+    constraints: list[tuple[str, str, str]],
+) -> list[Problem]:
+    """Each constraint's SELECT once over all the data, keeping the rows of its shape's targets."""
+    store = ox.Store()
+    if ox_data is not None:
+        store.extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in ox_data)
+    else:
+        store.extend(
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph())  # type: ignore[arg-type]
+            for s, p, o in data or ()
+        )
+    store.extend(_ontology_subclass_quads())
     header = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
     out: list[Problem] = []
+    focus_of: dict[str, set[str]] = {}
     for target, select, message in constraints:
-        query = header + select.replace("$this", "?this")
-        focus = {str(s) for s, p, o in typed if o == URIRef(target)}
+        if target not in focus_of:
+            answer = store.query(_FOCUS_QUERY.format(target=target))
+            focus_of[target] = {row["this"].value for row in answer}  # type: ignore[union-attr, index]
+        focus = focus_of[target]
         if not focus:
             continue
+        query = header + select.replace("$this", "?this")
         solutions = store.query(query)
-        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-        for solution in solutions:  # type: ignore[union-attr]
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
             this = solution["this"]
             if this is None or this.value not in focus:
                 continue
