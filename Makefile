@@ -8,7 +8,7 @@ PORT ?= 8000
 STORE ?=
 STORE_OPT := $(if $(STORE),--store $(STORE),)
 
-.PHONY: run test lint format docs bench browser-deps vendor clean
+.PHONY: run test lint format docs bench browser-deps vendor notebooks clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(VENV)/.installed
 # Front-end libraries from the npm registry, pinned, copied into api/static/vendor/.
 vendor:
 	$(PY) scripts/vendor.py
+
+# The research notebooks, regenerated (without outputs) from their jupytext percent scripts.
+notebooks: $(VENV)/.installed
+	$(PY) notebooks/build.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

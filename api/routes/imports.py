@@ -18,8 +18,8 @@ router = APIRouter(prefix="/api/imports", tags=["imports"])
 @router.post("", dependencies=[Depends(require_token)])
 async def create_import(
     request: Request,
-    file: UploadFile = File(...),
-    mapping: UploadFile | None = File(None),
+    file: UploadFile = File(...),  # noqa: B008 - FastAPI's way of declaring a multipart file
+    mapping: UploadFile | None = File(None),  # noqa: B008
     dry_run: bool = Form(False),
     on_error: str | None = Form(None),
 ) -> Any:

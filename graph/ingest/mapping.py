@@ -52,7 +52,8 @@ class Mapping:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-OPTIONS = {"on_error", "separator", "encoding"}
+OPTIONS = {"on_error", "separator", "encoding", "language"}
+"""``language``: the language tag of the names the file states (default ``fr``)."""
 
 
 def load_mapping(path: str | Path | None = None, text: str | None = None) -> Mapping:
@@ -182,9 +183,9 @@ def plan(mapping: Mapping, headers: list[str]) -> Plan:
     for header in headers:
         if header in used:
             continue
-        fname = aliases.get(fold(header))
-        if fname and fname not in sources:
-            sources[fname] = header
+        alias = aliases.get(fold(header))
+        if alias and alias not in sources:
+            sources[alias] = header
         else:
             ignored.append(header)
     missing = [f for f in REQUIRED if f not in sources and f not in mapping.constants]

@@ -99,7 +99,7 @@ def decode(content: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as err:
             raise _bad_bytes(content, err.start, "UTF-8 nor CP1252") from err
         if _MOJIBAKE.search(text):
-            raise _bad_bytes(content, first_bad, "UTF-8 (mixed with other bytes: save it again as UTF-8)")
+            raise _bad_bytes(content, first_bad, "UTF-8 (mixed with other bytes: save it again as UTF-8)") from utf8_err
         return text, "cp1252"
 
 
