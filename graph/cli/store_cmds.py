@@ -186,13 +186,22 @@ def validate(store: Store, as_json: bool) -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--init/--no-init",
+    "initialise",
+    default=True,
+    show_default=True,
+    help="Load the ontology and seed first if the store holds no ontology (always so for ':memory:').",
+)
 @store_options()
-def serve(store: Store, host: str, port: int) -> None:
+def serve(store: Store, host: str, port: int, initialise: bool) -> None:
     """Serve the SPARQL endpoint, the API, the map and the linked-data pages."""
     import uvicorn
 
     from api.app import create_app
 
+    if initialise and store.init():
+        click.echo(f"{store.location}: initialised with the ontology and the seed graph", err=True)
     app = create_app(store)
     click.echo(f"serving {store.location} on http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
