@@ -103,3 +103,65 @@ def test_sigkill_during_batch_writes_leaves_all_or_nothing(tmp_path: Path) -> No
     assert any(not p for _, p in outcomes), outcomes
     with open_store(str(folder)) as store:
         assert {b["graph"] for b in batches.list_batches(store)} == {store.graph(f"batch/{b}") for b in complete}
+
+
+TWIN_TOWNS = ROOT.parent / "shared" / "data" / "twin_cities_raw.csv"
+
+
+def _import(folder: Path, csv_file: Path) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "graph.cli", "import", str(csv_file), "--store", str(folder)]
+    command += ["--mapping", str(ROOT / "mappings" / "twin_cities.yaml"), "--json"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def _quads(store: Store) -> set[str]:
+    return {str(q) for q in store.quads()}
+
+
+def _data(store: Store) -> set[str]:
+    """The triples of every batch graph, whatever the batch is called (ids differ per store)."""
+    prefix = store.graph("batch/")
+    return {str(q.triple) for q in store.quads() if q.graph_name.value.startswith(prefix)}  # type: ignore[union-attr]
+
+
+def test_sigkill_during_a_real_import_leaves_all_or_nothing(tmp_path: Path) -> None:
+    """The same, through ``coopgraph import`` of real twin-town rows (a slice of the file)."""
+    import pytest
+
+    if not TWIN_TOWNS.is_file():
+        pytest.skip(f"{TWIN_TOWNS} is absent (it lives in shared/, beside the repository)")
+    lines = TWIN_TOWNS.read_text(encoding="utf-8").splitlines()
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("\n".join(lines[:1500]) + "\n", encoding="utf-8")
+    second.write_text("\n".join([lines[0], *lines[1500:4500]]) + "\n", encoding="utf-8")
+    folder, reference = tmp_path / "store", tmp_path / "reference"
+    for target in (folder, reference):
+        done = _import(target, first)
+        _, err = done.communicate(timeout=300)
+        assert done.returncode == 0, err
+    t0 = time.monotonic()
+    full = _import(reference, second)
+    _, err = full.communicate(timeout=300)
+    assert full.returncode == 0, err
+    duration = time.monotonic() - t0
+    with open_store(str(folder)) as store:
+        before = _quads(store)
+    with open_store(str(reference)) as store:
+        after = _data(store)
+        after_batches = len(batches.list_batches(store))
+    assert len(after) > 10_000
+    rng = random.Random(7)
+    for _ in range(3):
+        proc = _import(folder, second)
+        time.sleep(rng.uniform(duration * 0.5, duration * 1.05))  # most of an import is reading and resolving
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        with open_store(str(folder)) as store:
+            now = _quads(store)
+            listed = batches.list_batches(store)
+            if len(listed) == 1:  # nothing of the killed batch
+                assert now == before
+            else:  # the whole batch: every entity triple the complete import wrote is there
+                assert len(listed) == after_batches
+                assert _data(store) == after
+                return
