@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +24,19 @@ class Problem(Exception):
 
     def response(self) -> JSONResponse:
         return problem_response(self.status, self.title, self.detail, headers=self.headers, **self.extra)
+
+
+class NamesParameter(Protocol):
+    """A library error that says which parameter is wrong (:class:`graph.errors.ParameterError`
+    and the like)."""
+
+    parameter: str
+
+
+def invalid(err: NamesParameter, title: str = "Invalid parameter") -> Problem:
+    """A 400 for a library error naming its parameter: its message already says what is wrong and
+    what is accepted, so it is the detail as it stands."""
+    return Problem(400, title, str(err), parameter=err.parameter)
 
 
 def problem_response(

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from graph.namespaces import AUTHORITY_KIND, COOP, DEFAULT_BASE, GEO, PREFIXES, STATUS, THEME, WGS
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 4
 """Bumped whenever the output of the same (scale, seed) changes; cached files carry it."""
 
 ATLAS = {"french": 4800, "foreign": 9900, "projects": 12700, "countries": 140}
@@ -221,6 +221,31 @@ def gazetteer() -> dict[str, list[City]]:
     for group in by_country.values():
         group.sort(key=lambda x: (-x.population, x.geonames_id))
     return by_country
+
+
+@functools.cache
+def seed_places() -> dict[int, tuple[ox.Literal, ox.Literal, ox.Literal | None]]:
+    """GeoNames id → (lat, long, WKT) of the places the seed already describes, as the seed writes them.
+
+    The generator writes those places with the seed's own literals: with the gazetteer's
+    coordinates they would carry two ``wgs:lat`` values once loaded beside the seed (Lille,
+    Paris, Dakar, Quito…), and leaving them out would make the generated files incomplete.
+    """
+    from graph.paths import seed_file
+
+    lat, long = ox.NamedNode(str(WGS) + "lat"), ox.NamedNode(str(WGS) + "long")
+    wkt = ox.NamedNode(str(GEO) + "asWKT")
+    found: dict[str, dict[str, ox.Literal]] = {}
+    for quad in ox.parse(path=str(seed_file()), format=ox.RdfFormat.TRIG, base_iri=DEFAULT_BASE):
+        if isinstance(quad.object, ox.Literal) and quad.predicate in (lat, long, wkt):
+            subject = quad.subject.value.removesuffix("#geometry")  # type: ignore[union-attr]
+            found.setdefault(subject, {})[quad.predicate.value] = quad.object
+    out: dict[int, tuple[ox.Literal, ox.Literal, ox.Literal | None]] = {}
+    for iri, values in found.items():
+        tail = iri.rsplit("place/", 1)
+        if len(tail) == 2 and tail[1].isdigit() and lat.value in values and long.value in values:
+            out[int(tail[1])] = (values[lat.value], values[long.value], values.get(wkt.value))
+    return out
 
 
 @functools.cache
@@ -432,23 +457,29 @@ def quads(data: AtlasData, base: str = DEFAULT_BASE) -> Iterator[ox.Quad]:
         yield q(c, SKOS_PREF, lit(en_name, lang="en"))
 
     seen_places: set[int] = set()
+    in_seed = seed_places()
     for a in [*data.french, *data.foreign]:
         city = a.city
         place = iri(f"place/{city.geonames_id}")
         if city.geonames_id not in seen_places:
             seen_places.add(city.geonames_id)
             geometry = iri(f"place/{city.geonames_id}#geometry")
+            point = f"POINT({city.long:.5f} {city.lat:.5f})"
+            lat, long = lit(f"{city.lat:.5f}", "decimal"), lit(f"{city.long:.5f}", "decimal")
+            if city.geonames_id in in_seed:  # the seed's own literals: one position per place
+                lat, long, seed_wkt = in_seed[city.geonames_id]
+                point = seed_wkt.value if seed_wkt is not None else f"POINT({long.value} {lat.value})"
             yield q(place, RDF_TYPE, coop("Place"))
             yield q(place, RDFS_LABEL, lit(city.name))
             yield q(place, coop("geonamesId"), lit(city.geonames_id))
             yield q(place, coop("inCountry"), iri(f"country/{city.country.lower()}"))
-            yield q(place, ox.NamedNode(str(WGS) + "lat"), lit(f"{city.lat:.5f}", "decimal"))
-            yield q(place, ox.NamedNode(str(WGS) + "long"), lit(f"{city.long:.5f}", "decimal"))
+            yield q(place, ox.NamedNode(str(WGS) + "lat"), lat)
+            yield q(place, ox.NamedNode(str(WGS) + "long"), long)
             yield q(place, ox.NamedNode(str(GEO) + "hasGeometry"), geometry)
             yield q(
                 geometry,
                 ox.NamedNode(str(GEO) + "asWKT"),
-                ox.Literal(f"POINT({city.long:.5f} {city.lat:.5f})", datatype=ox.NamedNode(str(GEO) + "wktLiteral")),
+                ox.Literal(point, datatype=ox.NamedNode(str(GEO) + "wktLiteral")),
             )
             yield q(place, ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs"), ox.NamedNode(
                 f"https://sws.geonames.org/{city.geonames_id}/"
@@ -529,14 +560,23 @@ def write_turtle(data: AtlasData, path: Path, base: str = DEFAULT_BASE) -> None:
         )
 
 
+SEED_INSTRUMENTS = {"ficol": "FICOL"}
+"""Instrument names the import CSV writes, by generated slug: the importer accepts only the
+instruments the graph already holds, and the seed holds two, FICOL and the DAECT calls; every
+other generated instrument (the DAECT call, the Franco-Moroccan fund, Oudin-Santini, own funds)
+is written as the DAECT calls."""
+SEED_DAECT = "Appels à projets de la DAECT"
+
+
 def csv_rows(data: AtlasData) -> Iterator[dict[str, str]]:
-    """One import record per project, in the import CSV's columns."""
+    """One import record per project, in the import CSV's columns (instruments the seed's)."""
     names = country_names()
-    labels = dict(INSTRUMENTS)
+    titles: Counter[str] = Counter()
     for p in data.projects:
         ps = p.partnership
+        titles[p.title] += 1  # the importer mints a project per title: repeated titles get "(2)"…
         yield {
-            "title": p.title,
+            "title": p.title if titles[p.title] == 1 else f"{p.title} ({titles[p.title]})",
             "french_authority": ps.french.name,
             "authority_kind": ps.french.kind,
             "partner_authority": ps.foreign.name,
@@ -545,7 +585,7 @@ def csv_rows(data: AtlasData) -> Iterator[dict[str, str]]:
             "status": {"implementation": "En cours", "closed": "Terminé"}.get(p.status, p.status),
             "start_year": str(p.start_year),
             "end_date": p.end_date.strftime("%d/%m/%Y") if p.end_date else "",
-            "funding_instrument": labels[p.instrument],
+            "funding_instrument": SEED_INSTRUMENTS.get(p.instrument, SEED_DAECT),
             "amount": str(p.budget),
             "description": f"Projet de coopération décentralisée entre {ps.french.name} et {ps.foreign.name}.",
             "source_url": f"https://example.org/atlas/projet/{p.key.rsplit('/', 1)[1]}",

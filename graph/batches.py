@@ -96,11 +96,7 @@ def write_batch(
 
     Returns the batch's graph IRI.
     """
-    if not _ID.fullmatch(batch.id):
-        raise ValueError(f"invalid batch id {batch.id!r}")
-    graph = batch.graph(store)
-    quads = [ox_quad(s, p, o, graph) for s, p, o in data]  # type: ignore[arg-type]
-    quads.extend(record_quads(store, batch, extra_meta))
+    graph, quads = _batch_quads(store, batch, data, extra_meta)
     store.add(quads)
     return graph
 
@@ -113,13 +109,24 @@ def replace_batch(
 ) -> str:
     """Like :func:`write_batch`, but the batch's graph is emptied first, in the same transaction
     (a Graph Store Protocol PUT: replace a graph and record it). Returns the graph IRI."""
+    graph, quads = _batch_quads(store, batch, data, extra_meta)
+    store.replace(drop=[graph], add=quads)
+    return graph
+
+
+def _batch_quads(
+    store: Store,
+    batch: Batch,
+    data: Iterable[tuple[object, object, object]],
+    extra_meta: Iterable[tuple[URIRef, URIRef, object]],
+) -> tuple[str, list[ox.Quad]]:
+    """The batch's graph IRI, and ``data`` in that graph followed by the batch's record."""
     if not _ID.fullmatch(batch.id):
         raise ValueError(f"invalid batch id {batch.id!r}")
     graph = batch.graph(store)
     quads = [ox_quad(s, p, o, graph) for s, p, o in data]  # type: ignore[arg-type]
     quads.extend(record_quads(store, batch, extra_meta))
-    store.replace(drop=[graph], add=quads)
-    return graph
+    return graph, quads
 
 
 def list_batches(store: Store) -> list[dict[str, str | int | None]]:

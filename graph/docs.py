@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from graph.namespaces import COOP, PREFIXES
 from graph.validate import ontology_graph
@@ -51,11 +52,11 @@ def curie(iri: str) -> str:
     return iri
 
 
-def _by_lang(graph: Graph, subject: URIRef, predicate: URIRef) -> dict[str, str]:
+def _by_lang(graph: Graph, subject: Node, predicate: URIRef) -> dict[str, str]:
     return {o.language or "": str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)}
 
 
-def _term(graph: Graph, subject: URIRef, kind: str) -> Term:
+def _term(graph: Graph, subject: Node, kind: str) -> Term:
     parents = [*graph.objects(subject, RDFS.subClassOf), *graph.objects(subject, RDFS.subPropertyOf)]
     parents += list(graph.objects(subject, SKOS.broader))
     return Term(
@@ -86,7 +87,7 @@ def collect(graph: Graph) -> dict[str, object]:
         for title, cls in kinds.items()
     }
     schemes = []
-    for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme)):
+    for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=str):
         concepts = sorted(
             (_term(graph, c, "Concept") for c in graph.subjects(SKOS.inScheme, scheme) if isinstance(c, URIRef)),
             key=lambda t: t.iri,

@@ -33,11 +33,12 @@ import os
 import pickle
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
+
+from graph.text import fold
 
 FRENCH = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC"})
 """ISO codes whose local authorities are French (metropolitan France, overseas departments and
@@ -94,20 +95,12 @@ _ALIASES: dict[str, str] = {
     "the bahamas": "BS",
 }
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*")
 _PREFIX = re.compile(
     r"^(?:city|town|municipality|district|metropolitan district|county borough|borough) of\s+"
     r"|^(?:ville|commune|mairie|municipalite|metropole europeenne|metropole|communaute urbaine"
     r"|communaute d agglomeration|agglomeration|district metropolitain) d(?:e|u|es)?\s+(?:la\s+|l\s+)?"
 )
-
-
-def fold(text: str) -> str:
-    """``text`` lowercased, accents dropped, every run of other characters one space."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NON_ALNUM.sub(" ", text.lower()).strip()
 
 
 @dataclass(frozen=True)

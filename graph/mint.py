@@ -9,18 +9,14 @@ partnership is undirected); ``project/{slug}``, ``funding/{slug}``, ``grant/{slu
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from rdflib import URIRef
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+from graph.text import fold
 
 
 def slug(text: str) -> str:
     """Lowercase ASCII-folded ``text``, every run of other characters one ``-``."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NON_ALNUM.sub("-", folded.lower()).strip("-") or "x"
+    return fold(text).replace(" ", "-") or "x"
 
 
 def place(base: str, *, geonames_id: int | None = None, iso2: str = "", name: str = "") -> URIRef:

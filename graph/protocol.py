@@ -37,10 +37,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -49,7 +50,14 @@ import pyoxigraph as ox
 
 from graph import sandbox
 from graph.results import Boolean, Solutions, Triples
-from graph.sparql_errors import DatasetConflict, ProtocolError, QuerySyntaxError, QueryTimeout, Unsupported
+from graph.sparql_errors import (
+    DatasetConflict,
+    NotAcceptable,
+    ProtocolError,
+    QuerySyntaxError,
+    QueryTimeout,
+    Unsupported,
+)
 from graph.sparql_formats import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -151,24 +159,49 @@ def syntax_error(err: SyntaxError, what: str = "query") -> QuerySyntaxError:
     return QuerySyntaxError(f"the {what} does not parse{where}: {message}", line, column)
 
 
-def prepare_query(text: str, *, base: str, limits: Limits, dataset: Dataset | None = None) -> Prepared:
-    """Check ``text`` (sandbox, syntax) and settle its form and dataset; nothing runs on the store."""
+def prepare_query(
+    text: str, *, base: str, limits: Limits, dataset: Dataset | None = None, parse: bool = True
+) -> Prepared:
+    """Check ``text`` (sandbox, syntax) and settle its form and dataset; nothing runs on the store.
+
+    With ``parse=False`` the form is read from the text (:func:`query_form`) and the syntax is
+    left to the real evaluation (an embedded store reports the same error, with its position):
+    parsing by evaluating on an empty store is not free — a query with GROUP BY, OPTIONAL and
+    VALUES cost as much there as on the data, which doubled the endpoint's time. Falls back to
+    parsing when the text names no form.
+    """
     sandbox.check(text, limits.allow)
-    try:
-        parsed = _EMPTY.query(text, base_iri=base)
-    except SyntaxError as err:
-        raise syntax_error(err) from err
-    except OSError as err:  # evaluation on an empty store should not fail, but say so if it does
-        raise ProtocolError(f"the query cannot be evaluated: {err}") from err
-    if isinstance(parsed, ox.QuerySolutions):
-        form = "SELECT"
-    elif isinstance(parsed, ox.QueryBoolean):
-        form = "ASK"
-    else:
-        form = "GRAPH"
+    form = None if parse else query_form(text)
+    if form is None:
+        try:
+            parsed = _EMPTY.query(text, base_iri=base)
+        except SyntaxError as err:
+            raise syntax_error(err) from err
+        except OSError as err:  # evaluation on an empty store should not fail, but say so if it does
+            raise ProtocolError(f"the query cannot be evaluated: {err}") from err
+        if isinstance(parsed, ox.QuerySolutions):
+            form = "SELECT"
+        elif isinstance(parsed, ox.QueryBoolean):
+            form = "ASK"
+        else:
+            form = "GRAPH"
     if dataset is None or not dataset.given:
         dataset = query_dataset(text, base)
     return Prepared(text=text, form=form, dataset=dataset)
+
+
+_FORM = re.compile(r"(?<![\w:?$\-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:\-])", re.IGNORECASE)
+
+
+def query_form(text: str) -> str | None:
+    """``SELECT``, ``ASK`` or ``GRAPH`` read from the text: its first form keyword once strings,
+    comments and IRIs are blanked (the prologue holds only BASE and PREFIX; a subquery's SELECT
+    comes after the outer form). ``None`` when no keyword is found."""
+    match = _FORM.search(_blanked(text, keep_iris=False))
+    if match is None:
+        return None
+    word = match.group(1).upper()
+    return word if word in ("SELECT", "ASK") else "GRAPH"
 
 
 def query_dataset(text: str, base: str) -> Dataset | None:
@@ -376,25 +409,66 @@ def _evaluate(
         named_graphs=dataset.named if dataset else None,
     )
 
-    def guard(items: Iterator[Any]) -> Iterator[Any]:
-        for i, item in enumerate(items):
-            if i % _CHECK_EVERY == 0 and (
-                (deadline is not None and time.monotonic() > deadline) or (cancelled is not None and cancelled.is_set())
-            ):
-                raise QueryTimeout("the query ran past the time limit")
-            yield item
+    def check() -> None:
+        if (deadline is not None and time.monotonic() > deadline) or (cancelled is not None and cancelled.is_set()):
+            raise QueryTimeout("the query ran past the time limit")
 
     if isinstance(result, Boolean):
         body = serialise_boolean(result.value, fmt)
         return Answer(body, RESULT_FORMATS[fmt], fmt, 1, False)
     if isinstance(result, Solutions):
-        rows, truncated = _capped(guard(result.rows), max_rows)
+        rows, truncated = _capped(result.rows, max_rows, check)
         body = serialise_solutions(result.variables, rows, fmt)
         return Answer(body, RESULT_FORMATS[fmt], fmt, len(rows), truncated)
     assert isinstance(result, Triples)
-    triples, truncated = _capped(guard(result.triples), max_rows)
+    triples, truncated = _capped(result.triples, max_rows, check)
     body = serialise_triples(triples, fmt, base=store.base)
     return Answer(body, GRAPH_FORMATS[fmt], fmt, len(triples), truncated)
+
+
+async def answer(
+    store: Store, text: str, *, limits: Limits, dataset: Dataset | None, choose: Callable[[str], str]
+) -> Answer:
+    """Prepare, evaluate and serialise a query in *one* worker job under ``limits.timeout``.
+
+    The fast path of the endpoint: :func:`prepare_query_async` then :func:`answer_query` cost
+    two hops between the event loop and a worker thread per request, which on a cheap query
+    weighed as much as the evaluation. ``choose`` maps the query form (``SELECT``, ``ASK``,
+    ``GRAPH``) to a format name; it runs between preparing and evaluating, so a malformed
+    query is still reported before an unacceptable ``Accept`` (its errors propagate as they are).
+    """
+    cancelled = threading.Event()
+    deadline = time.monotonic() + limits.timeout
+    job = functools.partial(_answer_detached, store, text, limits, dataset, choose, deadline, cancelled)
+    return await _bounded(job, limits.timeout, cancelled)
+
+
+def _answer_detached(
+    store: Store,
+    text: str,
+    limits: Limits,
+    dataset: Dataset | None,
+    choose: Callable[[str], str],
+    deadline: float,
+    cancelled: threading.Event,
+) -> Answer:
+    try:
+        parse = store.is_remote  # a remote server's syntax errors carry no position: parse here
+        prepared = prepare_query(text, base=store.base, limits=limits, dataset=dataset, parse=parse)
+        try:
+            fmt = choose(prepared.form)
+        except NotAcceptable:
+            if not parse:  # a malformed query is reported as such before an unacceptable Accept
+                prepare_query(text, base=store.base, limits=limits, dataset=dataset, parse=True)
+            raise
+        try:
+            return _evaluate(store, prepared, fmt, max_rows=limits.max_rows, deadline=deadline, cancelled=cancelled)
+        except SyntaxError as err:
+            raise syntax_error(err) from err
+    except Exception as err:  # no traceback across threads (see run_query)
+        failure = err
+        err.__traceback__ = None
+    raise failure
 
 
 async def answer_query(store: Store, prepared: Prepared, fmt: str, limits: Limits) -> Answer:
@@ -412,10 +486,17 @@ async def apply_update(store: Store, text: str) -> None:
     await asyncio.get_running_loop().run_in_executor(_UPDATES, store.update, text)
 
 
-def _capped(items: Iterable[Any], cap: int) -> tuple[list[Any], bool]:
+def _capped(items: Iterable[Any], cap: int, check: Callable[[], None]) -> tuple[list[Any], bool]:
+    """At most ``cap`` items and whether more existed, calling ``check`` every few hundred items
+    (the deadline). Read in slices: a generator layer per row cost more than the check."""
+    iterator = iter(items)
     kept: list[Any] = []
-    for item in items:
-        if len(kept) >= cap:
-            return kept, True
-        kept.append(item)
-    return kept, False
+    while True:
+        check()
+        want = min(_CHECK_EVERY, cap + 1 - len(kept))
+        chunk = list(itertools.islice(iterator, want))
+        kept += chunk
+        if len(kept) > cap:
+            return kept[:cap], True
+        if len(chunk) < want:
+            return kept, False

@@ -14,11 +14,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import pycountry
 from rdflib import Literal, URIRef
 
 from graph import queries
-from graph.resources import InvalidParameter, NotFound, _select, _value, check_iri, label_index
+from graph.resources.identifiers import check_iri, country_iri
+from graph.resources.kinds import InvalidParameter, NotFound
+from graph.resources.labels import label_index
+from graph.resources.rows import select_rows
+from graph.resources.values import json_row
 from graph.store import Store
 
 __all__ = ["list_questions", "run_question", "term_for"]
@@ -39,9 +42,7 @@ def term_for(store: Store, name: str, description: str, value: str) -> Any:
         return URIRef(check_iri(name, text))
     if "iri" in desc or "resource" in desc:
         if "country" in (desc + name) and re.fullmatch(r"[A-Za-z]{2}", text):
-            if pycountry.countries.get(alpha_2=text.upper()) is None:
-                raise InvalidParameter(name, f"{text!r} is not an ISO 3166-1 alpha-2 country code")
-            return URIRef(f"{store.base}country/{text.lower()}")
+            return country_iri(store, name, text)
         if re.fullmatch(r"[a-z0-9\-]+/[A-Za-z0-9._~\-/#]+", text) and ".." not in text:
             return URIRef(check_iri(name, store.base + text))
         raise InvalidParameter(name, f"expected an IRI or an id such as authority/fr/besancon, got {text!r}")
@@ -75,12 +76,12 @@ def run_question(store: Store, name: str, params: Mapping[str, str], lang: str =
         if value != "":
             bindings[key] = term_for(store, key, query.params[key], value)
     index = label_index(store)
-    rows = _select(store, name, **bindings)
+    rows = select_rows(store, name, **bindings)
     return {
         "name": name,
         "question": query.description,
         "params": {k: str(v) for k, v in bindings.items()},
         "count": len(rows),
         "truncated": len(rows) > MAX_ROWS,
-        "rows": [{k: _value(store, index, v, lang) for k, v in row.items()} for row in rows[:MAX_ROWS]],
+        "rows": [json_row(store, index, row, lang) for row in rows[:MAX_ROWS]],
     }

@@ -18,8 +18,8 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
-from graph.render import NO_FILTERS, Filters, select
 from graph.render_assets import asset, render_template
+from graph.render_filters import NO_FILTERS, Filters, select
 from graph.render_index import MapIndex, Partnership, map_index
 from graph.store import Store
 

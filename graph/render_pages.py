@@ -5,20 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import render
 from graph.render_assets import asset, render_template
+from graph.render_filters import NO_FILTERS, Filters, select
+from graph.render_geojson import build_lines, build_places
 from graph.render_index import map_index
+from graph.render_panel import place_summary
 from graph.store import Store
 
 
-def standalone_map(store: Store, filters: render.Filters = render.NO_FILTERS, *, lang: str = "fr") -> str:
+def standalone_map(store: Store, filters: Filters = NO_FILTERS, *, lang: str = "fr") -> str:
     """One HTML file: Leaflet, the cluster plugin, topojson-client, the basemap and the data inlined."""
     index = map_index(store)
-    selected = render.select(index, filters)
-    places = render.build_places(index, selected, lang)
-    lines = render.build_lines(index, selected, lang)
+    selected = select(index, filters)
+    places = build_places(index, selected, lang)
+    lines = build_lines(index, selected, lang)
     details: dict[str, Any] = {
-        f["properties"]["iri"]: render.place_summary(index, f["properties"]["iri"], lang) for f in places["features"]
+        f["properties"]["iri"]: place_summary(index, f["properties"]["iri"], lang) for f in places["features"]
     }
     inline = {
         "leaflet_css": asset("vendor/leaflet/dist/leaflet.css"),

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -251,15 +252,50 @@ def _csv_value(term: Term | None) -> str:
     return term.value
 
 
+def _json_fragment(term: Term) -> str:
+    """One term as a SPARQL JSON results object, written as text (:func:`_json_term` as JSON)."""
+    if isinstance(term, ox.NamedNode):
+        return '{"type":"uri","value":' + _json_string(term.value) + "}"
+    if isinstance(term, ox.Literal):
+        value = '{"type":"literal","value":' + _json_string(term.value)
+        if term.language:
+            return value + ',"xml:lang":' + _json_string(term.language) + "}"
+        datatype = term.datatype.value
+        return value + ("}" if datatype == XSD_STRING else ',"datatype":' + _json_string(datatype) + "}")
+    return json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_solutions(variables: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> bytes:
+    """SELECT rows as SPARQL JSON results, written as text with each distinct term encoded once.
+
+    Why not ``json.dumps`` of dicts: building a dict per term and encoding it was most of the
+    endpoint's time on answers of a few thousand rows; answers repeat predicates, classes and
+    partners, so a per-answer cache of encoded terms saves most of the rest.
+    """
+    keys = [_json_string(v) + ":" for v in variables]
+    cache: dict[Term, str] = {}
+    out: list[str] = []
+    for row in rows:
+        parts = []
+        for key, term in zip(keys, row, strict=True):
+            if term is None:
+                continue
+            fragment = cache.get(term)
+            if fragment is None:
+                fragment = cache[term] = _json_fragment(term)
+            parts.append(key + fragment)
+        out.append("{" + ",".join(parts) + "}")
+    head = '{"head":{"vars":[' + ",".join(_json_string(v) for v in variables) + ']},"results":{"bindings":['
+    return (head + ",".join(out) + "]}}").encode("utf-8")
+
+
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
 
 
 def serialise_solutions(variables: Sequence[str], rows: Sequence[Sequence[Term | None]], fmt: str) -> bytes:
     """SELECT rows in a SPARQL results format (``json``, ``xml``, ``csv``, ``tsv``)."""
     if fmt == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
-        doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        return _json_solutions(variables, rows)
     if fmt == "xml":
         out = [_XML_HEAD, "<head>"]
         out += [f"<variable name={quoteattr(v)}/>" for v in variables]

@@ -29,7 +29,7 @@ from graph.bindings import with_values
 from graph.namespaces import DEFAULT_BASE, PREFIXES
 from graph.paths import ontology_dir, seed_file
 from graph.results import Boolean, Result, Solutions, Triples
-from graph.terms import to_ox, to_rdflib
+from graph.terms import distinct_triples, to_ox, to_rdflib
 
 __all__ = ["RemoteError", "Store", "StoreError", "StoreLockedError", "open_store"]
 
@@ -268,7 +268,9 @@ class Store:
             raise StoreError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
         rdf_format = EXPORT_FORMATS[fmt]
         quads = self.quads(graph)
-        items: Iterable[ox.Quad | ox.Triple] = quads if rdf_format.supports_datasets else _distinct_triples(quads)
+        items: Iterable[ox.Quad] | Iterable[ox.Triple] = (
+            quads if rdf_format.supports_datasets else distinct_triples(quads)
+        )
         prefixes = PREFIXES | {"id": self.base}
         return ox.serialize(items, output, rdf_format, prefixes=prefixes if fmt != "jsonld" else None)
 
@@ -326,12 +328,3 @@ def _parse_file(path: Path, fmt: ox.RdfFormat, base: str, graph: str | None) -> 
         return parsed
     target = ox.NamedNode(graph)
     return [ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed]
-
-
-def _distinct_triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
-    seen: set[ox.Triple] = set()
-    for quad in quads:
-        triple = quad.triple
-        if triple not in seen:
-            seen.add(triple)
-            yield triple

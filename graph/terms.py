@@ -8,6 +8,7 @@ refused here, so no bound parameter can ever change the shape of a query.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -77,3 +78,23 @@ def ox_quad(s: Node, p: Node, o: Node, g: str | URIRef | None) -> ox.Quad:
     """One quad from rdflib terms, in graph ``g`` (the default graph when ``None``)."""
     graph = ox.DefaultGraph() if g is None else ox.NamedNode(str(g))
     return ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
+
+
+def distinct_triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+    """The triples of ``quads``, each once: what a format without named graphs can say of them."""
+    seen: set[ox.Triple] = set()
+    for quad in quads:
+        triple = quad.triple
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
+
+
+def is_absolute_iri(text: str) -> bool:
+    """Does ``text`` parse as an absolute IRI? (pyoxigraph's parser is the one every bound term
+    goes through, so what it refuses could not be used as a graph name anyway.)"""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True

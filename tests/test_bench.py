@@ -91,6 +91,35 @@ def test_csv_has_one_record_per_project(tiny: gen.Generated) -> None:
     assert all(r["title"] and r["french_authority"] and r["partner_country"] for r in rows)
 
 
+def test_places_of_the_seed_keep_the_seeds_coordinates_only(tiny: gen.Generated) -> None:
+    """The seed's places (Lille, Paris, Dakar, Quito…) are written with the seed's literals:
+    loaded together, each place has one latitude."""
+    from graph.store import open_store
+
+    store = open_store(":memory:")
+    store.init()
+    store.backend.ox.bulk_load(path=str(tiny.nquads), format=ox.RdfFormat.N_QUADS)  # type: ignore[union-attr]
+    lat = "<http://www.w3.org/2003/01/geo/wgs84_pos#lat>"
+    rows = list(
+        store.backend.ox.query(  # type: ignore[union-attr]
+            f"SELECT ?p WHERE {{ ?p {lat} ?lat }} GROUP BY ?p HAVING (COUNT(DISTINCT ?lat) > 1)",
+            use_default_graph_as_union=True,
+        )
+    )
+    assert rows == []
+    generated = {q.subject.value for q in ox.parse(path=str(tiny.nquads), format=ox.RdfFormat.N_QUADS)}
+    assert any(f"{gen.DEFAULT_BASE}place/{g}" in generated for g in gen.seed_places())  # the test bites
+
+
+def test_csv_titles_are_unique_and_name_the_seeds_instruments(tiny: gen.Generated) -> None:
+    import csv
+
+    with tiny.csv.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len({r["title"] for r in rows}) == len(rows)
+    assert {r["funding_instrument"] for r in rows} <= {"FICOL", gen.SEED_DAECT}
+
+
 def test_p95_is_the_nearest_rank() -> None:
     figures = harness.summarise([i / 1000 for i in range(1, 21)])
     assert figures == {"median_ms": 10.5, "p95_ms": 19.0, "min_ms": 1.0}

@@ -84,8 +84,8 @@ def test_failures_exit_non_zero_with_one_line(store_dir: str, tmp_path: Path) ->
 
 def test_backup_restore_round_trip(store_dir: str, tmp_path: Path) -> None:
     file = tmp_path / "backup.nq.gz"
-    code, out, _ = run("backup", "--store", store_dir, str(file))
-    assert code == 0
+    code, _, err = run("backup", "--store", store_dir, str(file))
+    assert code == 0, err
     restored = str(tmp_path / "restored")
     code, _, err = run("restore", "--store", restored, str(file))
     assert code == 0, err

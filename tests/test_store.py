@@ -41,7 +41,8 @@ def test_every_write_bumps_the_version(empty_store: Store) -> None:
     before = empty_store.version
     empty_store.add([quad("a", "p", "b", "g")])
     empty_store.update(
-        "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/b> <http://example.org/p> <http://example.org/c> } }"
+        "INSERT DATA { GRAPH <http://example.org/g> {"
+        " <http://example.org/b> <http://example.org/p> <http://example.org/c> } }"
     )
     assert empty_store.version == before + 2
 

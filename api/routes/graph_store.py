@@ -22,6 +22,7 @@ from api.settings import Settings
 from graph import batches, graph_store, sparql_errors, sparql_formats
 from graph.backend_remote import RemoteError
 from graph.store import Store, StoreError
+from graph.terms import is_absolute_iri
 
 router = APIRouter(tags=["graph store"])
 PATHS = ("/rdf-graph-store", "/service")
@@ -38,7 +39,7 @@ def _target(request: Request, *, create: bool = False) -> str | None:
         raise Problem(400, "Ambiguous graph", "give either ?graph=IRI or ?default, not both", parameter="graph")
     if graphs:
         iri = graphs[0]
-        if not iri or any(c in iri for c in '<>"{}|^`\\ \n') or ":" not in iri:
+        if not iri or any(c in iri for c in '<>"{}|^`\\ \n') or ":" not in iri or not is_absolute_iri(iri):
             raise Problem(400, "Invalid graph IRI", f"?graph= needs an absolute IRI, got {iri!r}", parameter="graph")
         return iri
     if has_default:

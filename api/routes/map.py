@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.problems import Problem
+from api.problems import Problem, invalid
 from api.security import csp_nonce
 from graph import render, render_network
 from graph.render_assets import render_template, static_dir
@@ -38,7 +38,7 @@ def _filters(
             country=country, theme=theme, status=status, year_from=year_from, year_to=year_to, kind=kind, q=q
         )
     except render.FilterError as err:
-        raise Problem(400, "Invalid filter", str(err), parameter=err.parameter) from err
+        raise invalid(err, "Invalid filter") from err
 
 
 def _lang(lang: str | None) -> str:
@@ -80,7 +80,7 @@ def map_partnerships(
     try:
         data = render.partnerships_geojson(request.app.state.store, filters, _lang(lang), aggregate=aggregate)
     except render.FilterError as err:
-        raise Problem(400, "Invalid parameter", str(err), parameter=err.parameter) from err
+        raise invalid(err) from err
     return _json(request, data, "application/geo+json")
 
 

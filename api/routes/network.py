@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.problems import Problem
+from api.problems import Problem, invalid
 from graph import network, network_answers
 from graph.network_answers import AmbiguousName, UnknownName
 from graph.network_export import FORMATS, MEDIA_TYPES
@@ -61,7 +61,7 @@ def _problems() -> Iterator[None]:
     try:
         yield
     except FilterError as err:
-        raise Problem(400, "Invalid parameter", str(err), parameter=err.parameter) from err
+        raise invalid(err) from err
     except AmbiguousName as err:
         raise Problem(400, "Ambiguous name", str(err), parameter=err.parameter, candidates=err.candidates) from err
     except UnknownName as err:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.problems import Problem
+from api.problems import Problem, invalid
 from graph import questions as cq
 from graph import resources as res
 from graph.store import Store
@@ -34,10 +34,6 @@ _LANG = Query("fr", pattern="^(fr|en)$", description="language of labels: fr or 
 
 def _store(request: Request) -> Store:
     return request.app.state.store  # type: ignore[no-any-return]
-
-
-def _problem(err: res.InvalidParameter) -> Problem:
-    return Problem(400, "Invalid parameter", str(err), parameter=err.parameter)
 
 
 def _links(request: Request, page: res.Page) -> dict[str, str]:
@@ -73,7 +69,7 @@ def _list_handler(kind: res.Kind) -> Callable[..., Any]:
         except res.InvalidParameter as err:
             if err.parameter == "id":
                 err = res.InvalidParameter("iri", err.message)
-            raise _problem(err) from err
+            raise invalid(err) from err
         except res.NotFound as err:
             raise Problem(404, "Not found", str(err), parameter="iri") from err
         body = {
@@ -120,7 +116,7 @@ def _detail_handler(kind: res.Kind) -> Callable[..., Any]:
         try:
             return res.get_resource(_store(request), kind.name, ident, lang)
         except res.InvalidParameter as err:
-            raise _problem(err) from err
+            raise invalid(err) from err
         except res.NotFound as err:
             raise Problem(404, "Not found", str(err), parameter="id") from err
 
@@ -139,7 +135,7 @@ def search(
     try:
         hits = res.search(_store(request), q, limit=limit, lang=lang, kind=kind or None)
     except res.InvalidParameter as err:
-        raise _problem(err) from err
+        raise invalid(err) from err
     return {"q": q, "count": len(hits), "items": hits}
 
 
@@ -153,7 +149,7 @@ def export(
     try:
         body = res.export(_store(request), format, kind or None, filters)
     except res.InvalidParameter as err:
-        raise _problem(err) from err
+        raise invalid(err) from err
     media, ext = EXPORT_MEDIA[format]
     name = f"coopgraph-{kind or 'all'}.{ext}"
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -170,7 +166,7 @@ def provenance(request: Request, iri: str = Query(..., description="the resource
             raise Problem(404, "Not found", f"the graph says nothing about {iri}", parameter="iri")
         return {"iri": iri} | res.provenance(store, iri, lang)
     except res.InvalidParameter as err:
-        raise _problem(err) from err
+        raise invalid(err) from err
 
 
 @router.get("/api/questions", summary="The competency questions, each a named query with its parameters")
@@ -184,7 +180,7 @@ def question(request: Request, name: str) -> dict[str, Any]:
     try:
         return cq.run_question(store, name, dict(request.query_params))
     except res.InvalidParameter as err:
-        raise _problem(err) from err
+        raise invalid(err) from err
     except res.NotFound as err:
         raise Problem(404, "Not found", str(err), parameter="name") from err
 

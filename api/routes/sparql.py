@@ -185,12 +185,15 @@ def _fail(err: Exception) -> Problem:
 
 async def _query(request: Request, text: str, params: Params) -> Response:
     store, limit = _store(request), limits(request)
-    try:
-        prepared = await protocol.prepare_query_async(
-            text, base=store.base, limits=limit, dataset=_dataset(params, "default-graph-uri", "named-graph-uri")
+    accept, format_param = request.headers.get("accept"), params.all("format")
+
+    def choose(form: str) -> str:
+        return sparql_formats.choose_format(form, accept, format_param)[0]
+
+    try:  # one worker job: parse, pick the format, evaluate, serialise (graph.protocol.answer)
+        answer = await protocol.answer(
+            store, text, limits=limit, dataset=_dataset(params, "default-graph-uri", "named-graph-uri"), choose=choose
         )
-        fmt, _ = sparql_formats.choose_format(prepared.form, request.headers.get("accept"), params.all("format"))
-        answer = await protocol.answer_query(store, prepared, fmt, limit)
     except (sparql_errors.ProtocolError, SandboxError, RemoteError, StoreError) as err:
         raise _fail(err) from err
     headers = {"Vary": "Accept", "X-Coopgraph-Count": str(answer.count)}

@@ -71,7 +71,7 @@ def load_mapping(path: str | Path | None = None, text: str | None = None) -> Map
     if unknown:
         raise MappingError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}")
     mapping = Mapping(name=str(raw.get("name") or Path(source).stem))
-    for fname, rule in (raw.get("columns") or {}).items():
+    for fname, rule in _section(source, raw, "columns").items():
         _check_field(source, fname)
         if isinstance(rule, str):
             mapping.columns[fname] = ColumnRule(rule)
@@ -86,16 +86,24 @@ def load_mapping(path: str | Path | None = None, text: str | None = None) -> Map
             mapping.columns[fname] = ColumnRule(rule["column"], split, None if default is None else str(default))
         else:
             raise MappingError(f"{source}: columns.{fname} must be a column name or {{column: …}}")
-    for fname, value in (raw.get("constants") or {}).items():
+    for fname, value in _section(source, raw, "constants").items():
         _check_field(source, fname)
         mapping.constants[fname] = "" if value is None else str(value)
-    options = raw.get("options") or {}
+    options = _section(source, raw, "options")
     if set(options) - OPTIONS:
         raise MappingError(f"{source}: unknown option(s) {', '.join(sorted(set(options) - OPTIONS))}")
     if options.get("on_error") not in (None, "reject", "skip"):
         raise MappingError(f"{source}: options.on_error must be 'reject' or 'skip'")
     mapping.options = dict(options)
     return mapping
+
+
+def _section(source: str, raw: dict[str, Any], key: str) -> dict[Any, Any]:
+    """The ``key`` section of a mapping file (empty when absent), which must itself be a mapping."""
+    section = raw.get(key) or {}
+    if not isinstance(section, dict):
+        raise MappingError(f"{source}: {key} must be a mapping of names to values, not {type(section).__name__}")
+    return section
 
 
 def _check_field(source: str, name: str) -> None:

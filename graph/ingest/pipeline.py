@@ -15,6 +15,10 @@ Choices:
 - Warnings about accepted rows (unresolved place, city–country mismatch, approximate country)
   become ``coop:Flag`` nodes ``{batch}#flag-N`` in the meta graph, so undo removes them too;
   query them with ``cq15_import_flags``.
+
+This module is the orchestration; the parts are :mod:`~graph.ingest.report` (what an import says
+back), :mod:`~graph.ingest.prepare` (one row checked and resolved), :mod:`~graph.ingest.checks`
+(SHACL as issues at rows and columns) and :mod:`~graph.ingest.flags` (the meta-graph record).
 """
 
 from __future__ import annotations
@@ -22,94 +26,30 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.namespace import RDF
 
 from graph import batches, mint
 from graph.batches import Batch
-from graph.gazetteer import Country, gazetteer
+from graph.gazetteer import gazetteer
 from graph.ingest import readers
-from graph.ingest.mapping import Mapping, MappingError, Plan, load_mapping, plan
-from graph.ingest.records import PilotRecord, build
-from graph.ingest.resolve import Existing, Note, Resolver, Side, load_existing
-from graph.ingest.to_rdf import PREDICATE_FIELDS, Builder, Built
+from graph.ingest.checks import check_batch
+from graph.ingest.flags import flag_triples
+from graph.ingest.mapping import Mapping, MappingError, load_mapping, plan
+from graph.ingest.prepare import Prepared, prepare_row
+from graph.ingest.report import ImportReport, Issue, Progress
+from graph.ingest.resolve import Resolver, load_existing
+from graph.ingest.to_rdf import Builder, Built
 from graph.namespaces import COOP
 from graph.store import Store
-from graph.terms import to_ox, to_rdflib
+from graph.terms import to_rdflib
 
-Progress = Callable[[int, int], None]
-
-
-@dataclass
-class Issue:
-    """One problem or warning, where it is and what it means."""
-
-    severity: str
-    """``error`` (the row, or the file, cannot be imported) or ``warning`` (imported, flagged)."""
-    code: str
-    where: str
-    column: str | None
-    message: str
-    stated: str | None = None
-    corrected: str | None = None
-    node: str | None = None
-
-    def text(self) -> str:
-        col = f", column {self.column!r}" if self.column else ""
-        return f"{self.where}{col}: {self.message}"
-
-
-@dataclass
-class ImportReport:
-    source: str
-    checksum: str
-    status: str = "pending"
-    """``imported``, ``rejected``, ``dry-run``, ``already-imported``."""
-    batch: str | None = None
-    graph: str | None = None
-    records: int = 0
-    imported: int = 0
-    created: int = 0
-    merged: int = 0
-    skipped: int = 0
-    triples: int = 0
-    on_error: str = "reject"
-    dry_run: bool = False
-    encoding: str | None = None
-    separator: str | None = None
-    mapping: str | None = None
-    ignored_columns: list[str] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    seconds: float = 0.0
-    message: str = ""
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("imported", "dry-run", "already-imported") and not (
-            self.status == "dry-run" and self.errors and self.on_error == "reject"
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["errors"] = len(self.errors)
-        data["warnings"] = len(self.warnings)
-        data["ok"] = self.ok
-        return data
+__all__ = ["ImportReport", "Issue", "Progress", "import_file"]
 
 
 def import_file(
@@ -200,7 +140,7 @@ def _import(
         report.status = "dry-run"
         report.message = "dry run: nothing was written"
     else:
-        flags = _flags(store, batch, report)
+        flags = flag_triples(store, batch, report)
         batch.records, batch.created, batch.merged = report.records, report.created, report.merged
         batch.skipped, batch.warnings = report.skipped, len(report.warnings)
         batch.label = f"import of {report.source}"
@@ -234,18 +174,6 @@ def _refuse(
     return report
 
 
-# -- tabular files ---------------------------------------------------------------------------
-@dataclass
-class _Prepared:
-    origin: str
-    record: PilotRecord
-    a: Side
-    b: Side
-    themes: list[URIRef]
-    instrument: URIRef | None
-    notes: list[Note]
-
-
 def _tabular(
     store: Store,
     report: ImportReport,
@@ -269,11 +197,11 @@ def _tabular(
     gaz = gazetteer()
     existing = load_existing(store)
     resolver = Resolver(store.base, existing, gaz)
-    prepared: list[_Prepared] = []
+    prepared: list[Prepared] = []
     bad_rows: set[str] = set()
     total = len(table.rows)
     for n, row in enumerate(table.rows, 1):
-        item, issues = _prepare(row, the_plan, resolver, existing)
+        item, issues = prepare_row(row, the_plan, resolver, existing)
         report.issues.extend(issues)
         if item is None:
             bad_rows.add(row.origin)
@@ -286,7 +214,7 @@ def _tabular(
     for _ in range(3):
         good = [p for p in prepared if p.origin not in shacl_bad]
         built = _build(resolver, source, report.source, lang, good)
-        problems = _validate(store, built, resolver, the_plan)
+        problems = check_batch(store, built, the_plan)
         new_bad = {i.where for i in problems if i.severity == "error"} - shacl_bad
         if report.on_error == "reject" or not new_bad:
             break
@@ -318,161 +246,11 @@ def _order(where: str) -> tuple[int, str]:
     return (int(digits) if digits else 0, where)
 
 
-def _prepare(
-    row: readers.Row, the_plan: Plan, resolver: Resolver, existing: Existing
-) -> tuple[_Prepared | None, list[Issue]]:
-    values, transforms = the_plan.apply(row.values)
-    issues: list[Issue] = []
-    record, errors = build(values)
-    for e in errors:
-        column = the_plan.column_of(e.field) if e.field else None
-        issues.append(Issue("error", "invalid-value", row.origin, column, f"{e.field or 'record'}: {e.message}"))
-    if record is None:
-        return None, issues
-    notes: list[Note] = []
-    countries: dict[str, Country] = {}
-    for fname in ("authority_country", "partner_country"):
-        stated = getattr(record, fname)
-        match = resolver.gaz.country(stated)
-        if match is None:
-            issues.append(
-                Issue(
-                    "error",
-                    "unknown-country",
-                    row.origin,
-                    the_plan.column_of(fname),
-                    f"unknown country {stated!r}: give an ISO code or the country's name in English or French",
-                    stated=stated,
-                )
-            )
-            continue
-        countries[fname] = match.country
-        if match.how == "approximate":
-            iri = resolver.country_iri(match.country.iso2)
-            notes.append(
-                Note(
-                    "country-approximate",
-                    fname,
-                    f"country {stated!r} is not a known name; read as {match.country.name_en} (closest spelling)",
-                    iri,
-                    stated=stated,
-                    corrected=iri,
-                )
-            )
-    for code, fname, stated, result in transforms:
-        if fname in countries:
-            iri = resolver.country_iri(countries[fname].iso2)
-            notes.append(Note(code, fname, f"country {result!r} taken from the cell {stated!r}", iri, stated=stated))
-    themes: list[URIRef] = []
-    for label in record.themes:
-        theme = resolver.theme(label)
-        if theme is None:
-            issues.append(
-                Issue(
-                    "error",
-                    "unknown-theme",
-                    row.origin,
-                    the_plan.column_of("themes"),
-                    f"unknown theme {label!r}: use a label of the theme scheme (ontology/themes.ttl)",
-                    stated=label,
-                )
-            )
-        else:
-            themes.append(theme)
-    instrument = None
-    if record.funding_instrument:
-        found = existing.funding.get(_fold(record.funding_instrument))
-        if found is None:
-            known = ", ".join(sorted({k for k in existing.funding})[:8]) or "none in the graph"
-            issues.append(
-                Issue(
-                    "error",
-                    "unknown-funding-instrument",
-                    row.origin,
-                    the_plan.column_of("funding_instrument"),
-                    f"unknown funding instrument {record.funding_instrument!r} (known: {known})",
-                    stated=record.funding_instrument,
-                )
-            )
-        else:
-            instrument = URIRef(found)
-        if not record.title:
-            issues.append(
-                Issue(
-                    "error",
-                    "funding-without-project",
-                    row.origin,
-                    the_plan.column_of("funding_instrument"),
-                    "a funding instrument needs a project title to fund",
-                )
-            )
-    if issues or len(countries) < 2:
-        return None, issues
-    a, notes_a = resolver.side(
-        record.authority, countries["authority_country"], record.authority_kind, record.authority_place, "authority"
-    )
-    b, notes_b = resolver.side(
-        record.partner, countries["partner_country"], record.partner_kind, record.partner_place, "partner"
-    )
-    if a.authority == b.authority:
-        issues.append(
-            Issue(
-                "error",
-                "self-partnership",
-                row.origin,
-                the_plan.column_of("partner"),
-                f"the partner {record.partner!r} is the authority itself",
-            )
-        )
-        return None, issues
-    return _Prepared(row.origin, record, a, b, themes, instrument, notes + notes_a + notes_b), issues
-
-
-def _fold(text: str) -> str:
-    from graph.gazetteer import fold
-
-    return fold(text)
-
-
-def _build(resolver: Resolver, source: URIRef, title: str, lang: str, rows: list[_Prepared]) -> Built:
+def _build(resolver: Resolver, source: URIRef, title: str, lang: str, rows: list[Prepared]) -> Built:
     builder = Builder(resolver, source, title, lang)
     for item in rows:
         builder.record(item.record, item.a, item.b, item.origin, item.themes, item.instrument)
     return builder.out
-
-
-# -- validation ------------------------------------------------------------------------------
-def _validate(store: Store, built: Built, resolver: Resolver, the_plan: Plan | None) -> list[Issue]:
-    """SHACL on the batch plus what the graph already states about the nodes it merges into."""
-    from graph.ingest.validation import validate_batch
-
-    data: set[tuple[Any, Any, Any]] = set(built.triples)
-    for iri in built.merged:
-        stated = store.construct("import_node", node=URIRef(iri))
-        data.update(stated)
-        for _, _, obj in stated:  # sub-nodes (…#geometry) are part of their owner's description
-            if isinstance(obj, URIRef) and str(obj).startswith(iri + "#"):
-                data.update(store.construct("import_node", node=obj))
-    try:
-        problems = validate_batch(data, ox_data=built.ox_triples() + _ox_of(data - built.triples))
-    except FileNotFoundError:  # no shapes yet: the ontology is still being written
-        return []
-    issues = []
-    for problem in problems:
-        focus = problem.focus.split("#", 1)[0] if problem.focus not in built.origins else problem.focus
-        origins = built.origins.get(focus) or built.origins.get(problem.focus) or [focus]
-        fname = PREDICATE_FIELDS.get(URIRef(problem.path)) if problem.path else None
-        fname = fname or built.node_field.get(focus)
-        column = the_plan.column_of(fname) if (the_plan and fname) else None
-        severity = "error" if problem.severity == "Violation" else "warning"
-        value = f" (value {problem.value})" if problem.value else ""
-        for origin in origins:
-            issues.append(
-                Issue(
-                    severity, "shacl", origin, column, f"{problem.message}{value} [{problem.focus}]", node=problem.focus
-                )
-            )
-    return issues
 
 
 # -- RDF files -------------------------------------------------------------------------------
@@ -493,14 +271,10 @@ def _rdf(store: Store, report: ImportReport, filename: str, content: bytes) -> B
         elif (URIRef(subject), RDF.type, None) in typed:
             built.created.add(subject)
     report.records = len(subjects)
-    problems = _validate(store, built, None, None)  # type: ignore[arg-type]
+    problems = check_batch(store, built, None)
     report.issues.extend(problems)
     report.imported = report.records - len({i.where for i in problems if i.severity == "error"})
     return built
-
-
-def _ox_of(triples: set[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
-    return [(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]
 
 
 class _TypedView:
@@ -511,44 +285,3 @@ class _TypedView:
 
     def __contains__(self, triple: tuple[object, object, object]) -> bool:
         return str(triple[0]) in self.typed
-
-
-# -- flags -----------------------------------------------------------------------------------
-def _flags(store: Store, batch: Batch, report: ImportReport) -> list[tuple[URIRef, URIRef, object]]:
-    """The meta-graph record of each warning (``#flag-N``) and each skipped row (``#rejected-N``)."""
-    b = URIRef(batch.iri(store))
-    out: list[tuple[URIRef, URIRef, object]] = []
-    rejected_rows: dict[str, list[Issue]] = {}
-    n_flag = 0
-    for issue in report.issues:
-        if issue.severity == "error":
-            rejected_rows.setdefault(issue.where, []).append(issue)
-            continue
-        n_flag += 1
-        flag = URIRef(f"{b}#flag-{n_flag}")
-        out += _flag_triples(flag, b, issue, URIRef(issue.node) if issue.node else b)
-    for n, (where, issues) in enumerate(rejected_rows.items(), 1):
-        flag = URIRef(f"{b}#rejected-{n}")
-        first = issues[0]
-        merged = Issue(
-            "error", "rejected-record", where, first.column, "; ".join(i.text() for i in issues), stated=first.stated
-        )
-        out += _flag_triples(flag, b, merged, b)
-    return out
-
-
-def _flag_triples(flag: URIRef, batch: URIRef, issue: Issue, about: URIRef) -> list[tuple[URIRef, URIRef, object]]:
-    where = issue.where + (f", column {issue.column!r}" if issue.column else "")
-    triples: list[tuple[URIRef, URIRef, object]] = [
-        (flag, RDF.type, COOP.Flag),
-        (flag, PROV.wasGeneratedBy, batch),
-        (flag, COOP.flagOf, about),
-        (flag, COOP.flagCode, Literal(issue.code)),
-        (flag, RDFS.label, Literal(where)),
-        (flag, RDFS.comment, Literal(issue.message, lang="en")),
-    ]
-    if issue.stated:
-        triples.append((flag, COOP.statedValue, Literal(issue.stated)))
-    if issue.corrected:
-        triples.append((flag, COOP.correctedValue, URIRef(issue.corrected)))
-    return triples

@@ -1,0 +1,51 @@
+"""SHACL on an import batch, its problems turned into issues at the rows and columns that
+stated them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import URIRef
+
+from graph.ingest.mapping import Plan
+from graph.ingest.report import Issue
+from graph.ingest.to_rdf import PREDICATE_FIELDS, Built
+from graph.store import Store
+from graph.terms import to_ox
+
+
+def check_batch(store: Store, built: Built, the_plan: Plan | None) -> list[Issue]:
+    """SHACL on the batch plus what the graph already states about the nodes it merges into."""
+    from graph.ingest.validation import validate_batch
+
+    data: set[tuple[Any, Any, Any]] = set(built.triples)
+    for iri in built.merged:
+        stated = store.construct("import_node", node=URIRef(iri))
+        data.update(stated)
+        for _, _, obj in stated:  # sub-nodes (…#geometry) are part of their owner's description
+            if isinstance(obj, URIRef) and str(obj).startswith(iri + "#"):
+                data.update(store.construct("import_node", node=obj))
+    try:
+        problems = validate_batch(data, ox_data=built.ox_triples() + _ox_of(data - built.triples))
+    except FileNotFoundError:  # no shapes yet: the ontology is still being written
+        return []
+    issues = []
+    for problem in problems:
+        focus = problem.focus.split("#", 1)[0] if problem.focus not in built.origins else problem.focus
+        origins = built.origins.get(focus) or built.origins.get(problem.focus) or [focus]
+        fname = PREDICATE_FIELDS.get(URIRef(problem.path)) if problem.path else None
+        fname = fname or built.node_field.get(focus)
+        column = the_plan.column_of(fname) if (the_plan and fname) else None
+        severity = "error" if problem.severity == "Violation" else "warning"
+        value = f" (value {problem.value})" if problem.value else ""
+        for origin in origins:
+            issues.append(
+                Issue(
+                    severity, "shacl", origin, column, f"{problem.message}{value} [{problem.focus}]", node=problem.focus
+                )
+            )
+    return issues
+
+
+def _ox_of(triples: set[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
+    return [(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]
