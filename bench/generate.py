@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from graph.namespaces import AUTHORITY_KIND, COOP, DEFAULT_BASE, GEO, PREFIXES, STATUS, THEME, WGS
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 """Bumped whenever the output of the same (scale, seed) changes; cached files carry it."""
 
 ATLAS = {"french": 4800, "foreign": 9900, "projects": 12700, "countries": 140}
@@ -227,9 +227,10 @@ def gazetteer() -> dict[str, list[City]]:
 def seed_places() -> dict[int, tuple[ox.Literal, ox.Literal, ox.Literal | None]]:
     """GeoNames id → (lat, long, WKT) of the places the seed already describes, as the seed writes them.
 
-    The generator writes those places with the seed's own literals: with the gazetteer's
-    coordinates they would carry two ``wgs:lat`` values once loaded beside the seed (Lille,
-    Paris, Dakar, Quito…), and leaving them out would make the generated files incomplete.
+    The generator leaves those places to the seed (the generated data is always loaded beside
+    it): with the gazetteer's coordinates they carried two ``wgs:lat`` values (Lille, Paris,
+    Dakar, Quito…), and even written with the seed's own literals the same triple would sit in
+    two graphs, which the union default graph returns twice (a partnership per row became two).
     """
     from graph.paths import seed_file
 
@@ -456,8 +457,7 @@ def quads(data: AtlasData, base: str = DEFAULT_BASE) -> Iterator[ox.Quad]:
         yield q(c, SKOS_PREF, lit(fr_name, lang="fr"))
         yield q(c, SKOS_PREF, lit(en_name, lang="en"))
 
-    seen_places: set[int] = set()
-    in_seed = seed_places()
+    seen_places: set[int] = set(seed_places())  # the seed describes these: only point at them
     for a in [*data.french, *data.foreign]:
         city = a.city
         place = iri(f"place/{city.geonames_id}")
@@ -466,9 +466,6 @@ def quads(data: AtlasData, base: str = DEFAULT_BASE) -> Iterator[ox.Quad]:
             geometry = iri(f"place/{city.geonames_id}#geometry")
             point = f"POINT({city.long:.5f} {city.lat:.5f})"
             lat, long = lit(f"{city.lat:.5f}", "decimal"), lit(f"{city.long:.5f}", "decimal")
-            if city.geonames_id in in_seed:  # the seed's own literals: one position per place
-                lat, long, seed_wkt = in_seed[city.geonames_id]
-                point = seed_wkt.value if seed_wkt is not None else f"POINT({long.value} {lat.value})"
             yield q(place, RDF_TYPE, coop("Place"))
             yield q(place, RDFS_LABEL, lit(city.name))
             yield q(place, coop("geonamesId"), lit(city.geonames_id))

@@ -412,11 +412,19 @@ def time_paired(calls: dict[str, Callable[[], int]], repetitions: int, cap_s: fl
         else:
             out[engine] = first
     samples: dict[str, list[float]] = {e: [] for e in live}
+    failed: set[str] = set()
     order = list(live)
     for rep in range(repetitions if not slow else min(repetitions, 3)):
         for engine in order[rep % max(1, len(order)) :] + order[: rep % max(1, len(order))]:
+            if engine in failed:
+                continue
             t = time.perf_counter()
-            live[engine]()
+            try:  # a repetition can fail where the first call passed (a timeout under load): keep the rest
+                live[engine]()
+            except Exception as err:
+                failed.add(engine)
+                out[engine]["error"] = f"{type(err).__name__}: {str(err)[:200]} (repetition {rep + 1})"
+                continue
             samples[engine].append(time.perf_counter() - t)
     for engine, got in samples.items():
         if got:
