@@ -4,9 +4,11 @@ What the SPARQL 1.1 Protocol needs beyond ``Store.run``, written once for the th
 (the HTTP layer only maps these errors to status codes):
 
 - **Sandbox**: ``SERVICE`` and ``LOAD`` are refused (:mod:`graph.sandbox`) before anything runs.
-- **Parse errors** come from Oxigraph's parser with line and column, whatever the backend: the
-  text is first parsed and evaluated against an *empty* in-memory store, which also tells the
-  query form (SELECT/ASK/CONSTRUCT) before a result format is chosen.
+- **Parse errors** come from Oxigraph's parser with line and column, whatever the backend. The
+  endpoint's path (:func:`answer`) reads the query form (SELECT/ASK/CONSTRUCT) from the text
+  and lets the embedded store's own parser report errors as it evaluates; for a remote store
+  (whose errors carry no position) the text is first parsed by evaluating it on an *empty*
+  in-memory store — which is not free, so the embedded path avoids it.
 - **Dataset**: the protocol's ``default-graph-uri`` / ``named-graph-uri`` win over the query's
   ``FROM`` / ``FROM NAMED``, which win over the service default (the union of all graphs).
   pyoxigraph's union flag would override ``FROM``, so the query's own dataset clause is read
@@ -23,8 +25,8 @@ What the SPARQL 1.1 Protocol needs beyond ``Store.run``, written once for the th
   remote backend waits for the server, bounded by the server's own timeout (``oxigraph serve
   --timeout-s``) and the store's client timeout. Updates are never abandoned half-way: they are
   atomic and run to completion (a client told "timeout" must not find the update applied).
-  Parsing runs in a worker too (it evaluates on an empty store, which ``VALUES`` blocks alone
-  can make long); updates have their own worker; a queued query whose client gave up never
+  Parsing runs in the same worker job (on an empty store it can be long: ``VALUES`` blocks
+  alone can make it so); updates have their own worker; a queued query whose client gave up never
   starts; and once queries running past their deadline hold all workers but one, new queries
   are refused at once (:class:`Busy`, 503) instead of queueing behind them.
 - **Cap**: at most ``max_rows`` rows or triples are serialised; :attr:`Answer.truncated` says

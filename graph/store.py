@@ -309,8 +309,13 @@ class _Writing:
 
 
 def _text_of(query: str) -> str:
+    """The text of a named query, or ``query`` itself: a lone word that names no query (a
+    user's ``SELECT``) is SPARQL text, for the parser to refuse with its position."""
     if re.fullmatch(r"[A-Za-z0-9_\-]+", query):
-        return queries.load(query).text
+        try:
+            return queries.load(query).text
+        except queries.UnknownQuery:
+            return query
     return query
 
 

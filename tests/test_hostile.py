@@ -293,7 +293,6 @@ SPARQL_BITS = [
 ]
 
 
-@pytest.mark.xfail(reason="known bug: a generated /sparql request still gets a 500 (issue 8 follow-up)", strict=False)
 @QUICK
 @given(
     words=st.lists(st.one_of(st.sampled_from(SPARQL_BITS), nasty_text), max_size=14),

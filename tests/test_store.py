@@ -127,3 +127,9 @@ def test_bad_locations_are_refused_with_a_reason(tmp_path: Path) -> None:
         open_store(str(file))
     with pytest.raises(StoreError, match="base IRI"):
         open_store(":memory:", base="http://example.org/no-slash")
+
+
+def test_a_lone_keyword_is_text_not_a_query_name(empty_store: Store) -> None:
+    """``SELECT`` alone names no query: the parser refuses it (it once gave a KeyError, a 500)."""
+    with pytest.raises((SyntaxError, OSError), match=r"(?i)expected|syntax|bad"):
+        empty_store.select("SELECT")
