@@ -36,6 +36,8 @@ from typing import Any
 
 import httpx
 
+from bench.machine import cpu_model
+
 LOAD_PREDICATE = "urn:coopgraph:load#p"
 COOP = "https://w3id.org/coopgraph/def#"
 SPARQL_ATOMIC = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{LOAD_PREDICATE}> ?o }} }}"
@@ -284,18 +286,9 @@ a run without the importer would tell how much of the latency that is.
 
 def _machine() -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    cpu = os.cpu_count()
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     return (
-        f"Machine: {cpu} CPU ({model or platform.processor()}), Python {platform.python_version()}, "
+        f"Machine: {os.cpu_count()} CPU ({cpu_model()}), Python {platform.python_version()}, "
         f"{when} (machine clock); load average {load:.1f} when it ended (other test suites were running)."
     )
 

@@ -9,8 +9,6 @@ nodes here, accent- and case-insensitively, from the ``net_entity_labels`` query
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -22,6 +20,7 @@ from graph import projections as proj
 from graph.network_cache import CACHE, ResultCache
 from graph.projections import NO_FILTERS, Filters, NetworkData
 from graph.store import Store
+from graph.text import fold
 
 __all__ = [
     "PROJECTIONS",
@@ -285,12 +284,6 @@ def export(
 
 
 # -- names ------------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """``text`` without accents, case or punctuation: "Besançon" and "besancon" fold alike."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", ascii_text.casefold()).strip()
 
 
 def _labels(store: Store, cache: ResultCache) -> list[tuple[str, str, str]]:

@@ -39,6 +39,9 @@ class Filters:
             value = raw.get(key)
             text = str(value).strip() if value is not None else ""
             values[key] = text or None
+        if values["q"] is not None and not fold(values["q"]):
+            # Names are searched folded to ASCII words; text that folds to nothing would match everything.
+            raise FilterError("q", f"{values['q']!r} has no letter or digit to search for")
         if values["country"] is not None:
             if len(values["country"]) != 2 or not values["country"].isalpha():
                 raise FilterError("country", f"expected a two-letter ISO code, got {values['country']!r}")

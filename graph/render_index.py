@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from graph.namespaces import AUTHORITY_KIND, COOP_DEF, STATUS, THEME
 from graph.store import Store
+from graph.text import fold
 
 THEME_NS = str(THEME)
 STATUS_NS = str(STATUS)
@@ -28,12 +28,6 @@ _LABEL_RANK = {
     "http://purl.org/dc/terms/title": 3,
 }
 _WKT_POINT = re.compile(r"POINT\s*\(\s*(-?[0-9.eE+-]+)\s+(-?[0-9.eE+-]+)\s*\)", re.IGNORECASE)
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII folding for search: 'Besançon' and 'besancon' match."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def local_name(iri: str | None, namespace: str) -> str | None:

@@ -11,8 +11,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from bench import extensions, harness, report, stores, timing
 from bench import generate as gen
-from bench import harness
+from bench.clients import CallTimeout, DeadlineClient
+from bench.queryset import QUERY_DIR
 from graph.namespaces import COOP
 
 SCALE = 0.01
@@ -123,7 +125,7 @@ def test_csv_titles_are_unique_and_name_the_seeds_instruments(tiny: gen.Generate
 
 
 def test_p95_is_the_nearest_rank() -> None:
-    figures = harness.summarise([i / 1000 for i in range(1, 21)])
+    figures = timing.summarise([i / 1000 for i in range(1, 21)])
     assert figures == {"median_ms": 10.5, "p95_ms": 19.0, "min_ms": 1.0}
 
 
@@ -133,7 +135,7 @@ def test_rdflib_baseline_counts_rows_and_stops_at_its_cap(tiny: gen.Generated) -
     baseline = load_rdflib(tiny.nquads)
     store = ox.Store()
     store.bulk_load(path=str(tiny.nquads), format=ox.RdfFormat.N_QUADS)
-    text = (harness.QUERY_DIR / "agg_projects_by_country.rq").read_text(encoding="utf-8")
+    text = (QUERY_DIR / "agg_projects_by_country.rq").read_text(encoding="utf-8")
     expected = len(list(store.query(text, use_default_graph_as_union=True)))  # type: ignore[arg-type]
     # the generated file alone: the countries reached only through the seed's places are missing
     assert rdflib_query(baseline, text, cap_s=30) == expected
@@ -154,14 +156,122 @@ def test_extensions_are_called_by_the_names_their_run_asks_for(monkeypatch: pyte
     module.run = run  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "bench.bench_fake", module)
     options = harness.Options(log=lambda message: None)
-    got = harness.run_extension("bench_fake", {"scale": 0.5, "csv": Path("x.csv"), "other": 1}, options)
+    got = extensions.run_extension("bench_fake", {"scale": 0.5, "csv": Path("x.csv"), "other": 1}, options)
     assert got["figures"] == {"records_per_s": 12.5}
     assert seen == {"scale": 0.5, "csv": Path("x.csv"), "optional": 3}
-    assert harness.run_extension("bench_missing_module", {}, options) == {"available": False, "why": "not available"}
+    assert extensions.run_extension("bench_missing_module", {}, options) == {"available": False, "why": "not available"}
     needy = types.ModuleType("bench.bench_needy")
     needy.run = lambda unknown: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "bench.bench_needy", needy)
-    assert "unknown" in harness.run_extension("bench_needy", {}, options)["why"]
+    assert "unknown" in extensions.run_extension("bench_needy", {}, options)["why"]
+
+
+def test_a_call_past_its_cap_is_recorded_as_a_timeout() -> None:
+    def never(_: int = 0) -> int:
+        raise CallTimeout("no answer within 5 s")
+
+    timed = timing.time_calls(never, 3, cap_s=5)
+    assert timed["timeout"] is True and timed["timeout_s"] == 5 and "median_ms" not in timed
+    assert timing.time_calls(lambda: 1, 2, cap_s=0)["timeout"] is True  # slower than a cap of 0 s
+    broken = timing.time_calls(lambda: int("x"), 2, cap_s=5)
+    assert "ValueError" in broken["error"] and "timeout" not in broken
+    calls = iter([1, 1, CallTimeout("late"), 1])
+
+    def flaky() -> int:
+        value = next(calls)
+        if isinstance(value, Exception):
+            raise value
+        return value
+
+    paired = timing.time_paired({"coopgraph": flaky}, 3, cap_s=5)["coopgraph"]  # fails on the second repetition
+    assert paired["timeout"] is True and paired["n"] == 1 and "(repetition 2)" in paired["error"]
+
+
+def test_deadline_client_gives_up_on_a_slow_server() -> None:
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            for _ in range(20):  # 2 s in all, a byte every 0.1 s: no single read ever waits long
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.1)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = DeadlineClient(0.5, base_url=f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        started = time.perf_counter()
+        with pytest.raises(CallTimeout):
+            client.request("GET", "/")
+        assert time.perf_counter() - started < 1.5
+        timed = timing.time_calls(lambda: len(client.request("GET", "/")[1]), 3, cap_s=0.5)
+        assert timed["timeout"] is True
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()
+
+
+def test_tables_show_a_timeout_as_a_timeout() -> None:
+    results = {
+        "scale": 10.0,
+        "date": "2026-11-26",
+        "repetitions": 3,
+        "data": {"quads": 4639258, "reused_store": True},
+        "queries": {"slow": {}, "quick": {}},
+        "engines": {
+            "coopgraph": {
+                "start_s": [1.4],
+                "peak_rss_bytes": 900_000_000,
+                "sparql": {
+                    "queries": {
+                        "slow": timing.failure(CallTimeout("no answer"), 120.0, 120.0),
+                        "quick": {"rows": 3, "median_ms": 12.5, "p95_ms": 14.0},
+                    }
+                },
+                "rest": {
+                    "routes": {
+                        "/api/countries": {"url": "/api/countries", "timeout": True, "timeout_s": 120.0},
+                        "/api/countries/{iso}": {"url": "/api/countries/ml", "median_ms": 45.0, "p95_ms": 50.0},
+                    }
+                },
+            },
+            "oxigraph": {"queries": {"slow": {"rows": 7, "median_ms": 1500.0, "p95_ms": 1600.0}}},
+        },
+    }
+    results["comparison"] = report.compare(results)
+    results["targets"] = report.targets(results)
+    assert results["comparison"]["per_query"]["slow"]["coopgraph_timeout_s"] == 120.0
+    markdown = report.table(results)
+    assert "| slow | 7 | timeout (> 120 s) | 1,500.0 |" in markdown
+    assert "| quick | 3 | 12.5 | — |" in markdown
+    assert "| `/api/countries` | `/api/countries` | timeout (> 120 s) |" in markdown
+    assert "4,639,258 quads, store reused" in markdown
+
+
+def test_a_loaded_store_is_reused_without_generating_the_data(tmp_path: Path) -> None:
+    folder = tmp_path / "store-coopgraph-10x-s42"
+    folder.mkdir()
+    (folder / stores.MARKER).write_text(json.dumps({"batch_id": "bench-10x-s42", "quads": 12}), encoding="utf-8")
+
+    def must_not_generate() -> gen.Generated:
+        raise AssertionError("the data was generated again")
+
+    loaded, data = stores.coopgraph_store(folder, must_not_generate, gen.DEFAULT_BASE)
+    assert data is None and loaded == {"batch_id": "bench-10x-s42", "quads": 12, "reused": True}
+    with pytest.raises(AssertionError, match="generated again"):
+        stores.coopgraph_store(folder, must_not_generate, gen.DEFAULT_BASE, reuse=False)
+    with pytest.raises(AssertionError, match="generated again"):
+        stores.coopgraph_store(tmp_path / "absent", must_not_generate, gen.DEFAULT_BASE)
 
 
 @pytest.mark.slow
@@ -184,7 +294,7 @@ def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path) -> No
     assert saved["scale"] == SCALE and saved["machine"]["nproc"] >= 1
     assert saved["load"]["coopgraph"]["triples"] > saved["data"]["quads"]
     bench_queries = [n for n, q in saved["queries"].items() if q["origin"] == "bench"]
-    assert len(bench_queries) == len(list(harness.QUERY_DIR.glob("*.rq")))
+    assert len(bench_queries) == len(list(QUERY_DIR.glob("*.rq")))
     oxi = saved["engines"]["oxigraph"]["queries"]
     for name in bench_queries:
         assert oxi[name]["median_ms"] > 0, name

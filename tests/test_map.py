@@ -87,6 +87,9 @@ def test_bad_filters_name_the_parameter():
     assert err.value.parameter == "year_from"
     with pytest.raises(render.FilterError):
         render.Filters.parse(year_from="2010", year_to="2000")
+    with pytest.raises(render.FilterError) as err:
+        render.Filters.parse(q="北京 !!")  # folds to nothing: it would match every partnership
+    assert err.value.parameter == "q"
 
 
 def test_dense_views_aggregate_to_country_pairs(store: Store):

@@ -1,0 +1,133 @@
+"""The engines, each over the same query set: coopgraph's ``/sparql`` and raw ``oxigraph serve``
+(up together, timed interleaved), rdflib-endpoint (a subprocess) and rdflib in process."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from bench.clients import SparqlClient
+from bench.machine import peak_rss
+from bench.options import Options
+from bench.rest import bench_rest
+from bench.timing import fmt, time_calls, time_paired
+
+
+def run_query_set(
+    call: Callable[[str], int], texts: dict[str, str], options: Options, cap_s: float
+) -> dict[str, dict[str, Any]]:
+    """Each query of ``texts`` timed on one engine (for the peers, which run alone)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, text in texts.items():
+        out[name] = time_calls(lambda text=text: call(text), options.repetitions, cap_s)  # type: ignore[misc]
+        options.log(f"    {name:36} {fmt(out[name])}")
+    return out
+
+
+@dataclass
+class ServerRun:
+    """A started server, its SPARQL client and what its start cost."""
+
+    name: str
+    server: Any
+    client: SparqlClient
+    start_s: float
+
+
+def bench_servers(
+    coop_dir: Path | None,
+    ox_dir: Path | None,
+    texts: dict[str, str],
+    options: Options,
+    values: dict[str, Any],
+) -> dict[str, Any]:
+    """coopgraph's /sparql and raw ``oxigraph serve``, up together and timed interleaved; then the
+    REST routes, then each server's peak RSS. coopgraph is also started twice alone on the
+    existing store to time its start."""
+    from graph.servers import coopgraph_server, oxigraph_server
+
+    env = {"COOPGRAPH_MAX_ROWS": "100000000", "COOPGRAPH_QUERY_TIMEOUT": str(int(options.http_timeout_s))}
+    out: dict[str, Any] = {}
+    starts: list[float] = []
+    if coop_dir is not None:
+        for _ in range(2):
+            t = time.perf_counter()
+            with coopgraph_server(str(coop_dir), env=env):
+                starts.append(round(time.perf_counter() - t, 3))
+    with ExitStack() as stack:
+        runs: list[ServerRun] = []
+        coop_server = None
+        if coop_dir is not None:
+            t = time.perf_counter()
+            server = coop_server = stack.enter_context(coopgraph_server(str(coop_dir), env=env))
+            starts.append(round(time.perf_counter() - t, 3))
+            out["coopgraph"] = {"start_s": starts}
+            client = SparqlClient(server.url + "/sparql", options.http_timeout_s)
+            problem = client.works()
+            if problem:
+                out["coopgraph"]["sparql"] = {"available": False, "why": problem}
+                options.log(f"  coopgraph /sparql not available: {problem}")
+            else:
+                out["coopgraph"]["sparql"] = {"available": True, "queries": {}}
+                runs.append(ServerRun("coopgraph", server, client, starts[-1]))
+        if ox_dir is not None:
+            t = time.perf_counter()
+            server = stack.enter_context(oxigraph_server(ox_dir, timeout_s=max(1, int(options.http_timeout_s))))
+            out["oxigraph"] = {"start_s": [round(time.perf_counter() - t, 3)], "queries": {}}
+            runs.append(ServerRun("oxigraph", server, SparqlClient(server.url + "/query", options.http_timeout_s), 0))
+        options.log("  " + " vs ".join(r.name for r in runs) + " (interleaved)")
+        for name, text in texts.items():
+            timed = time_paired(
+                {r.name: partial(r.client, text) for r in runs}, options.repetitions, options.http_timeout_s
+            )
+            for engine, figures in timed.items():
+                target = out[engine]["sparql"] if engine == "coopgraph" else out[engine]
+                target["queries"][name] = figures
+            options.log(f"    {name:30} " + " | ".join(f"{e}: {fmt(f)}" for e, f in timed.items()))
+        for run_ in runs:
+            run_.client.close()
+        if coop_server is not None and options.rest:
+            out["coopgraph"]["rest"] = bench_rest(coop_server.url, options, values)
+        for run_ in runs:
+            out[run_.name]["peak_rss_bytes"] = peak_rss(run_.server.process.pid)
+        if coop_server is not None:
+            out["coopgraph"]["peak_rss_bytes"] = peak_rss(coop_server.process.pid)
+    return out
+
+
+def bench_rdflib_endpoint(nquads: Path, texts: dict[str, str], options: Options) -> dict[str, Any]:
+    """rdflib-endpoint serving the union file: its load-and-start time, the queries, its peak RSS."""
+    from bench.peers import rdflib_endpoint_server
+
+    t = time.perf_counter()
+    with rdflib_endpoint_server(nquads) as server:
+        result: dict[str, Any] = {"load_and_start_s": round(time.perf_counter() - t, 2)}
+        client = SparqlClient(server.url + "/sparql", options.http_timeout_s)
+        options.log("  rdflib-endpoint")
+        result["queries"] = run_query_set(client, texts, options, options.rdflib_cap_s)
+        client.close()
+        result["peak_rss_bytes"] = peak_rss(server.process.pid)
+    return result
+
+
+def bench_rdflib(nquads: Path, texts: dict[str, str], options: Options) -> dict[str, Any]:
+    """rdflib in this process over the union file, each query stopped at ``options.rdflib_cap_s``."""
+    from bench.peers import load_rdflib, rdflib_query
+
+    baseline = load_rdflib(nquads)
+    result: dict[str, Any] = {
+        "load_s": round(baseline.load_s, 2),
+        "triples": baseline.triples,
+        "rss_delta_bytes": baseline.rss_delta,
+        "cap_s": options.rdflib_cap_s,
+    }
+    options.log(f"  rdflib in process (loaded {baseline.triples} triples in {baseline.load_s:.1f} s)")
+    result["queries"] = run_query_set(
+        lambda text: rdflib_query(baseline, text, options.rdflib_cap_s), texts, options, options.rdflib_cap_s
+    )
+    return result

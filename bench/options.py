@@ -1,0 +1,48 @@
+"""What one benchmark run measures: the engines, the scale, the repetitions and the limits."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.namespaces import DEFAULT_BASE
+
+ENGINES = ("coopgraph", "oxigraph", "rdflib_endpoint", "rdflib")
+"""coopgraph's /sparql, raw Oxigraph server, rdflib-endpoint, rdflib in process."""
+
+
+@dataclass
+class Options:
+    """What one run measures."""
+
+    scale: float = 1.0
+    seed: int = 42
+    repetitions: int = 10
+    peers: bool = True
+    """Run rdflib-endpoint and rdflib in process (the slow peers); raw Oxigraph always runs."""
+    engines: tuple[str, ...] = ENGINES
+    workdir: Path | None = None
+    """Where data and stores go (kept between runs: an existing store is reused)."""
+    output: Path | None = None
+    base: str = DEFAULT_BASE
+    rdflib_cap_s: float = 30.0
+    """The in-process rdflib baseline skips a query after this many seconds."""
+    http_timeout_s: float = 120.0
+    """The most one HTTP call (a SPARQL query, a REST route) may take; a slower one is recorded
+    as a timeout, and the run goes on."""
+    rest: bool = True
+    extensions: bool = True
+    competency_questions: bool = True
+    """Add the cq*.rq queries of graph/queries to the set (some are slow at scale)."""
+    reuse_store: bool = True
+    """A coopgraph store the harness loaded before (its folder holds ``bench-loaded.json``) is
+    measured as it is, without generating or loading the data again, even if the generator has
+    changed since (the results say which generator version loaded it). ``False``: regenerate and
+    reload when the data of this generator differs from what the store holds."""
+    log: Callable[[str], None] = field(default=lambda message: print(message, file=sys.stderr, flush=True))
+
+    def active(self) -> tuple[str, ...]:
+        slow = {"rdflib_endpoint", "rdflib"}
+        return tuple(e for e in self.engines if self.peers or e not in slow)

@@ -1,0 +1,117 @@
+"""Timing calls: a warm-up, repetitions, median and p95; engines interleaved call by call.
+
+A call that fails is recorded with its error; one that runs past its cap is recorded as a
+timeout (``"timeout": true``, ``"timeout_s"``), so a slow query shows as slow, never as missing.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+SLOW_FIRST_CALL_S = 2.0
+"""A query whose first call takes this long is timed 3 times at most."""
+
+
+def summarise(samples_s: list[float]) -> dict[str, float]:
+    """Median and p95 in milliseconds (p95 by nearest rank)."""
+    ordered = sorted(samples_s)
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "min_ms": round(ordered[0] * 1000, 2),
+    }
+
+
+def is_timeout(err: Exception, elapsed_s: float, cap_s: float) -> bool:
+    """The call failed because it took too long: a client or server timeout, or past the cap."""
+    return "timeout" in type(err).__name__.lower() or "timed out" in str(err).lower() or elapsed_s >= cap_s
+
+
+def failure(err: Exception, elapsed_s: float, cap_s: float) -> dict[str, Any]:
+    """What a failed call records: its error, how long it ran, and whether that was a timeout."""
+    out: dict[str, Any] = {"error": f"{type(err).__name__}: {str(err)[:200]}", "skipped_after_s": round(elapsed_s, 2)}
+    if is_timeout(err, elapsed_s, cap_s):
+        out |= {"timeout": True, "timeout_s": cap_s}
+    return out
+
+
+def time_calls(call: Callable[[], int], repetitions: int, cap_s: float) -> dict[str, Any]:
+    """One warm-up call, then ``repetitions`` timed ones (fewer when one call is slow).
+
+    A call slower than ``cap_s`` is recorded as a timeout: its time is only a lower bound.
+    """
+    started = time.perf_counter()
+    try:
+        rows = call()
+    except Exception as err:
+        return failure(err, time.perf_counter() - started, cap_s)
+    first = time.perf_counter() - started
+    if first >= cap_s:
+        return {"rows": rows, "skipped_after_s": round(first, 2), "timeout": True, "timeout_s": cap_s, "n": 1}
+    if repetitions == 0:
+        return {"rows": rows, "first_s": first}
+    reps = repetitions if first < SLOW_FIRST_CALL_S else min(repetitions, 3)
+    samples: list[float] = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        try:
+            call()
+        except Exception as err:  # a repetition can fail where the first call passed: keep what was timed
+            failed = failure(err, time.perf_counter() - t, cap_s)
+            failed["error"] += f" (repetition {len(samples) + 1})"
+            return {"rows": rows, **failed} | ({"n": len(samples), **summarise(samples)} if samples else {})
+        samples.append(time.perf_counter() - t)
+    return {"rows": rows, "n": len(samples), **summarise(samples)}
+
+
+def time_paired(calls: dict[str, Callable[[], int]], repetitions: int, cap_s: float) -> dict[str, dict[str, Any]]:
+    """Time several engines on one query, alternating them call by call (in rotating order).
+
+    The machine is shared: interleaving makes any load from elsewhere fall on every engine
+    alike, so the ratios hold even when the absolute times wander.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    live: dict[str, Callable[[], int]] = {}
+    slow = False
+    for engine, call in calls.items():
+        first = time_calls(call, 0, cap_s)
+        if "rows" in first and not first.get("timeout"):
+            live[engine] = call
+            out[engine] = {"rows": first["rows"]}
+            slow |= float(first.get("first_s", 0)) >= SLOW_FIRST_CALL_S
+        else:
+            out[engine] = first
+    samples: dict[str, list[float]] = {e: [] for e in live}
+    failed: set[str] = set()
+    order = list(live)
+    for rep in range(repetitions if not slow else min(repetitions, 3)):
+        for engine in order[rep % max(1, len(order)) :] + order[: rep % max(1, len(order))]:
+            if engine in failed:
+                continue
+            t = time.perf_counter()
+            try:  # a repetition can fail where the first call passed (a timeout under load): keep the rest
+                live[engine]()
+            except Exception as err:
+                failed.add(engine)
+                out[engine] |= failure(err, time.perf_counter() - t, cap_s)
+                out[engine]["error"] += f" (repetition {rep + 1})"
+                continue
+            samples[engine].append(time.perf_counter() - t)
+    for engine, got in samples.items():
+        if got:
+            out[engine] |= {"n": len(got), **summarise(got)}
+    return out
+
+
+def fmt(r: dict[str, Any]) -> str:
+    """One line for the log: median and p95, or why there is none."""
+    if "median_ms" in r:
+        return f"median {r['median_ms']:>9.2f} ms  p95 {r['p95_ms']:>9.2f} ms  rows {r.get('rows')}"
+    if r.get("timeout"):
+        return f"timeout (over {r.get('timeout_s')} s)"
+    return f"skipped ({r.get('error') or 'over the cap'}, {r.get('skipped_after_s')} s)"
