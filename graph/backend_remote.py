@@ -83,11 +83,24 @@ class RemoteBackend:
         return isinstance(result, Boolean) and result.value
 
     # -- writes ------------------------------------------------------------------------------
-    def update(self, text: str, *, base_iri: str | None = None) -> None:
+    def update(
+        self,
+        text: str,
+        *,
+        base_iri: str | None = None,
+        using_graphs: list[str] | None = None,
+        using_named_graphs: list[str] | None = None,
+    ) -> None:
+        """Send one update; ``using_graphs`` / ``using_named_graphs`` go as the protocol's
+        ``using-graph-uri`` / ``using-named-graph-uri`` (the dataset of its WHERE clauses)."""
         if base_iri and not re.search(r"^\s*BASE\s", text, re.IGNORECASE | re.MULTILINE):
             text = f"BASE <{base_iri}>\n{text}"
         client = self._client(self.update_url)
         client.setQuery(text)
+        for g in using_graphs or ():
+            client.addParameter("using-graph-uri", g)
+        for g in using_named_graphs or ():
+            client.addParameter("using-named-graph-uri", g)
         self._send(client)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:

@@ -29,6 +29,8 @@ from graph.bindings import with_values
 from graph.namespaces import DEFAULT_BASE, PREFIXES
 from graph.paths import ontology_dir, seed_file
 from graph.results import Boolean, Result, Solutions, Triples
+from graph.sparql_text import Dataset
+from graph.sparql_update import with_using
 from graph.terms import distinct_triples, to_ox, to_rdflib
 
 __all__ = ["RemoteError", "Store", "StoreError", "StoreLockedError", "open_store"]
@@ -203,6 +205,26 @@ class Store:
         if substitutions:
             text = with_values(text, substitutions)
         with self._writing():
+            self.backend.update(text, base_iri=self.base)
+
+    def run_update(
+        self, text: str, *, using_graphs: list[str] | None = None, using_named_graphs: list[str] | None = None
+    ) -> None:
+        """Apply a user's SPARQL Update ``text`` as written, in one transaction.
+
+        ``using_graphs`` / ``using_named_graphs`` (the SPARQL Protocol's ``using-graph-uri`` /
+        ``using-named-graph-uri``) name the dataset its WHERE clauses read, like ``Store.run``'s
+        graphs for a query: a remote server gets them as those parameters, the embedded store as
+        ``USING`` clauses (pyoxigraph's update has no dataset option; see graph.sparql_update).
+        """
+        with self._writing():
+            if isinstance(self.backend, RemoteBackend):
+                self.backend.update(
+                    text, base_iri=self.base, using_graphs=using_graphs, using_named_graphs=using_named_graphs
+                )
+                return
+            if using_graphs or using_named_graphs:
+                text = with_using(text, Dataset(default=using_graphs or [], named=using_named_graphs or []))
             self.backend.update(text, base_iri=self.base)
 
     def replace(

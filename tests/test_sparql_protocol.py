@@ -18,7 +18,8 @@ from graph.store import Store, open_store
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 BASE = "https://w3id.org/coopgraph/id/"
-G1, G2 = "http://example.org/g1", "http://example.org/g2"
+G1, G2, G3 = "http://example.org/g1", "http://example.org/g2", "http://example.org/g3"
+EX = "http://example.org/"
 DATA = f"""
 INSERT DATA {{
   GRAPH <{G1}> {{ <{BASE}place/1> <http://example.org/name> "Besançon"@fr ; <http://example.org/n> 1 . }}
@@ -80,6 +81,20 @@ def test_utf8_body_with_and_without_charset(client: TestClient) -> None:
     assert bad.status_code == 400 and bad.headers["content-type"] == "application/problem+json"
 
 
+def test_utf8_update_body(client: TestClient) -> None:
+    update = f'INSERT DATA {{ GRAPH <{G3}> {{ <{BASE}place/3> <{EX}name> "Łódź — Zürich ✓"@pl }} }}'
+    for ctype in ("application/sparql-update", "application/sparql-update; charset=utf-8"):
+        r = client.post("/sparql", content=update.encode("utf-8"), headers={"Content-Type": ctype, **AUTH})
+        assert r.status_code == 204, r.text
+    assert "Łódź — Zürich ✓" in names(client.get("/sparql", params={"query": ALL}))
+    latin1 = client.post(
+        "/sparql",
+        content=update.replace("Łódź — Zürich ✓", "Zürich").encode("latin-1"),
+        headers={"Content-Type": "application/sparql-update", **AUTH},
+    )
+    assert latin1.status_code == 400 and latin1.json()["parameter"] == "body"
+
+
 # -- negative cases ------------------------------------------------------------------------------
 
 
@@ -89,6 +104,13 @@ def test_two_queries_are_refused(client: TestClient) -> None:
     form = urlencode([("query", ALL), ("query", ALL)]).encode()
     r = client.post("/sparql", content=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status_code == 400
+
+
+def test_two_updates_are_refused(client: TestClient) -> None:
+    form = urlencode([("update", f"CLEAR GRAPH <{G1}>"), ("update", f"CLEAR GRAPH <{G2}>")]).encode()
+    r = client.post("/sparql", content=form, headers={"Content-Type": "application/x-www-form-urlencoded", **AUTH})
+    assert r.status_code == 400 and r.json()["parameter"] == "update"
+    assert names(client.get("/sparql", params={"query": ALL})) == ["Besançon", "Kraków"]  # nothing cleared
 
 
 def test_query_and_update_together_are_refused(client: TestClient) -> None:
@@ -175,6 +197,14 @@ def test_from_clause_and_protocol_override(client: TestClient) -> None:
     assert names(client.get("/sparql", params={"query": q, "default-graph-uri": G2})) == ["Kraków"]
 
 
+def test_from_clause_with_a_fragment_iri(client: TestClient) -> None:
+    """The '#' of an IRI is no comment: FROM <…#g> is read as the dataset, on both backends."""
+    copy = f'INSERT DATA {{ GRAPH <{EX}d#g> {{ <{BASE}place/4> <{EX}name> "Fragment" }} }}'
+    assert client.post("/sparql", data={"update": copy}, headers=AUTH).status_code == 204
+    q = f"SELECT ?s ?name FROM <{EX}d#g> WHERE {{ ?s <{EX}name> ?name }}"
+    assert names(client.get("/sparql", params={"query": q})) == ["Fragment"]
+
+
 def test_relative_iris_resolve_against_the_data_base(client: TestClient) -> None:
     r = client.get("/sparql", params={"query": "SELECT ?name WHERE { <place/1> <http://example.org/name> ?name }"})
     assert names(r) == ["Besançon"]
@@ -203,38 +233,92 @@ def test_update_by_body_with_relative_iris(client: TestClient) -> None:
     assert r.json()["boolean"] is True
 
 
-def test_using_graph_uri(client: TestClient, store: Store) -> None:
-    update = (
-        "INSERT { GRAPH <http://example.org/copy> { ?s <http://example.org/copied> ?name } } "
-        "WHERE { ?s <http://example.org/name> ?name }"
-    )
+def _graph(client: TestClient, graph: str) -> list[tuple[str, str, str]]:
+    """The triples of ``graph`` as sorted (s, p, o) values, read over /sparql."""
+    q = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    r = client.get("/sparql", params={"query": q})
+    assert r.status_code == 200, r.text
+    return sorted(tuple(b[v]["value"] for v in ("s", "p", "o")) for b in r.json()["results"]["bindings"])
+
+
+COPY = "http://example.org/copy"
+
+
+def test_using_graph_uri(client: TestClient) -> None:
+    update = f"INSERT {{ GRAPH <{COPY}> {{ ?s <http://example.org/copied> ?name }} }} WHERE {{ ?s <{EX}name> ?name }}"
     r = client.post("/sparql", data={"update": update, "using-graph-uri": G2}, headers=AUTH)
-    if store.is_remote:  # Oxigraph server refuses USING when it reads the union: a clean 501
-        assert r.status_code == 501 and r.json()["parameter"] == "using-graph-uri"
-        return
     assert r.status_code == 204, r.text
-    q = "SELECT ?name WHERE { GRAPH <http://example.org/copy> { ?s <http://example.org/copied> ?name } }"
-    assert names(client.get("/sparql", params={"query": q})) == ["Kraków"]
-    conflict = client.post(
+    assert _graph(client, COPY) == [(f"{BASE}place/2", "http://example.org/copied", "Kraków")]
+
+
+def test_using_graph_uri_in_the_url_of_an_update_body(client: TestClient) -> None:
+    update = f"INSERT {{ GRAPH <{COPY}> {{ ?s <{EX}n> ?n }} }} WHERE {{ ?s <{EX}n> ?n }}"
+    r = client.post(
         "/sparql",
-        data={"update": f"WITH <{G1}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}", "using-graph-uri": G2},
-        headers=AUTH,
+        params={"using-graph-uri": G1},
+        content=update.encode(),
+        headers={"Content-Type": "application/sparql-update", **AUTH},
     )
-    assert conflict.status_code == 400
+    assert r.status_code == 204, r.text
+    assert [o for _, _, o in _graph(client, COPY)] == ["1"]
 
 
-def test_using_named_graph_uri(client: TestClient, store: Store) -> None:
-    if store.is_remote:
-        pytest.skip("using-*-graph-uri answer 501 on a remote store (tested above)")
+def test_several_using_graph_uris_are_merged_into_one_default_graph(client: TestClient) -> None:
+    """The WHERE joins across the graphs (?b is in G3 and in G2): their merge, not a choice of one."""
+    twin = f"INSERT DATA {{ GRAPH <{G3}> {{ <{BASE}place/1> <{EX}twin> <{BASE}place/2> }} }}"
+    assert client.post("/sparql", data={"update": twin}, headers=AUTH).status_code == 204
+    update = f"INSERT {{ GRAPH <{COPY}> {{ ?a <{EX}twinName> ?n }} }} WHERE {{ ?a <{EX}twin> ?b . ?b <{EX}name> ?n }}"
+    alone = client.post("/sparql", data={"update": update, "using-graph-uri": G3}, headers=AUTH)
+    assert alone.status_code == 204 and _graph(client, COPY) == []
+    both = urlencode([("update", update), ("using-graph-uri", G3), ("using-graph-uri", G2)]).encode()
+    r = client.post("/sparql", content=both, headers={"Content-Type": "application/x-www-form-urlencoded", **AUTH})
+    assert r.status_code == 204, r.text
+    assert _graph(client, COPY) == [(f"{BASE}place/1", f"{EX}twinName", "Kraków")]
+
+
+def test_using_named_graph_uri(client: TestClient) -> None:
     update = (
         "INSERT { GRAPH <http://example.org/names> { ?g <http://example.org/has> ?name } } "
-        "WHERE { GRAPH ?g { ?s <http://example.org/name> ?name } }"
+        f"WHERE {{ GRAPH ?g {{ ?s <{EX}name> ?name }} }}"
     )
     r = client.post("/sparql", data={"update": update, "using-named-graph-uri": G1}, headers=AUTH)
     assert r.status_code == 204, r.text
-    q = "SELECT ?g WHERE { GRAPH <http://example.org/names> { ?g <http://example.org/has> ?name } }"
-    r = client.get("/sparql", params={"query": q})
-    assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [G1]
+    assert _graph(client, "http://example.org/names") == [(G1, "http://example.org/has", "Besançon")]
+    # named graphs only: the default graph of the WHERE is empty, so nothing matches
+    plain = f"INSERT {{ GRAPH <{COPY}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}"
+    assert client.post("/sparql", data={"update": plain, "using-named-graph-uri": G1}, headers=AUTH).status_code == 204
+    assert _graph(client, COPY) == []
+
+
+def test_using_named_graph_uri_applies_to_delete_where(client: TestClient) -> None:
+    update = f"DELETE WHERE {{ GRAPH ?g {{ ?s <{EX}n> ?n }} }}"
+    r = client.post("/sparql", data={"update": update, "using-named-graph-uri": G2}, headers=AUTH)
+    assert r.status_code == 204, r.text
+    assert [p for _, p, _ in _graph(client, G2)] == [f"{EX}name"]  # G2's number is gone
+    assert [p for _, p, _ in _graph(client, G1)] == [f"{EX}n", f"{EX}name"]  # G1 untouched
+
+
+def test_using_graph_uri_conflicts_with_using_or_with_in_the_update(client: TestClient) -> None:
+    for update in (
+        f"WITH <{G1}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+        f"DELETE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }} USING <{G1}> WHERE {{ ?s ?p ?o }}",
+    ):
+        r = client.post("/sparql", data={"update": update, "using-graph-uri": G2}, headers=AUTH)
+        assert r.status_code == 400 and r.json()["title"] == "Conflicting dataset", r.text
+    assert names(client.get("/sparql", params={"query": ALL})) == ["Besançon", "Kraków"]  # nothing deleted
+
+
+def test_using_in_the_update_text(client: TestClient, store: Store) -> None:
+    """USING written in the update: honoured by the embedded store; a remote server reading the
+    union refuses it, which is said plainly (501) with the parameters as the way out."""
+    update = f"INSERT {{ GRAPH <{COPY}> {{ ?s <{EX}n> ?n }} }} USING <{G2}> WHERE {{ ?s <{EX}n> ?n }}"
+    r = client.post("/sparql", data={"update": update}, headers=AUTH)
+    if store.is_remote:
+        assert r.status_code == 501 and "using-graph-uri" in r.json()["detail"], r.text
+        assert _graph(client, COPY) == []
+    else:
+        assert r.status_code == 204, r.text
+        assert [o for _, _, o in _graph(client, COPY)] == ["2"]
 
 
 def test_malformed_update(client: TestClient) -> None:
@@ -286,7 +370,70 @@ def test_negotiate_results(accept: str | None, expected: str | None) -> None:
     assert sparql_formats.negotiate(accept, sparql_formats.RESULT_ALIASES, "json") == expected
 
 
-def test_with_using_leaves_delete_where_and_strings_alone() -> None:
+def test_with_using_rewrites_only_top_level_where() -> None:
     text = 'DELETE WHERE { ?s ?p "WHERE" } ; INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }'
     rewritten = protocol.with_using(text, protocol.Dataset(default=["http://g"]))
-    assert rewritten == 'DELETE WHERE { ?s ?p "WHERE" } ; INSERT { ?s ?p 1 } USING <http://g> WHERE { ?s ?p ?o }'
+    assert rewritten == (
+        'DELETE { ?s ?p "WHERE" } USING <http://g> WHERE { ?s ?p "WHERE" } ; '
+        "INSERT { ?s ?p 1 } USING <http://g> WHERE { ?s ?p ?o }"
+    )
+
+
+# Updates whose text is hard to read without a parser: each runs with using-* parameters on the
+# embedded store (rewritten with USING) and on the remote server (sent as parameters), from the
+# same data; both must end with the same quads.
+TRICKY = [
+    (  # strings and a comment holding braces and WHERE; an IRI holding '#'
+        f"PREFIX ex: <{EX}> # no WHERE {{ here\n"
+        'INSERT { GRAPH <http://example.org/out#g> { ?s ex:copied "}{ WHERE" } } '
+        'WHERE { ?s ex:name ?n FILTER(?n != "WHERE {") FILTER(?n != """ } WHERE { """) }',
+        [G1],
+        [],
+    ),
+    (  # nested groups, UNION, OPTIONAL, EXISTS, and a sub-select with its own WHERE
+        f"PREFIX ex: <{EX}> INSERT {{ GRAPH ex:out {{ ?s ex:k ?n ; ex:max ?m }} }} WHERE {{ "
+        "{ ?s ex:n ?n } UNION { ?s ex:name ?n OPTIONAL { ?s ex:n ?x } } FILTER EXISTS { ?s ?p ?o } "
+        "{ SELECT ?s (MAX(?v) AS ?m) WHERE { ?s ex:n ?v } GROUP BY ?s } }",
+        [G2],
+        [],
+    ),
+    (  # several operations; variables and prefixed names spelled like keywords; lower case
+        f"prefix ex: <{EX}> clear silent graph ex:where ; "
+        'insert data { graph ex:out { ex:a ex:b "where" } } ; '
+        "delete { graph ?g { ?where ex:n ?delete } } insert { graph ?g { ?where ex:n 0 } } "
+        "where { graph ?g { ?where ex:n ?delete } } ; "
+        "delete where { graph ?g { ?s ex:name ?with } }",
+        [],
+        [G1],
+    ),
+]
+
+
+@pytest.mark.parametrize(("update", "default", "named"), TRICKY)
+def test_using_rewrite_agrees_with_the_server(
+    update: str, default: list[str], named: list[str], request: pytest.FixtureRequest
+) -> None:
+    results = []
+    for kind in ("memory", "remote"):
+        store = _open(kind, request)
+        store.update(DATA)
+        client = client_for(store)
+        pairs = [("update", update)] + [("using-graph-uri", g) for g in default]
+        pairs += [("using-named-graph-uri", g) for g in named]
+        r = client.post(
+            "/sparql",
+            content=urlencode(pairs).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", **AUTH},
+        )
+        assert r.status_code == 204, (kind, r.text)
+        results.append(sorted(str(q) for q in store.quads()))
+        store.close()
+    memory, remote = results
+    assert memory == remote
+    assert memory != sorted(str(q) for q in _data_quads())  # the update did something
+
+
+def _data_quads() -> list[object]:
+    store = open_store(":memory:")
+    store.update(DATA)
+    return list(store.quads())

@@ -10,6 +10,8 @@ says so in ``X-Coopgraph-Truncated: true`` (and ``X-Coopgraph-Max-Rows``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -77,14 +79,15 @@ async def sparql_post(request: Request) -> Response:
     media, charset = _content_type(request)
     url = Params(list(request.query_params.multi_items()))
     body = _decode(await request.body(), charset)
-    if media == FORM:
-        if "query" in url or "update" in url:
+    for name in ("query", "update"):  # §2.1.2, §2.2.1: with a POST, the request goes in the body
+        if name in url:
             raise Problem(
                 400,
-                "Query in the URL of a form POST",
-                "with a form POST, 'query' or 'update' goes in the body, not in the URL",
-                parameter="query" if "query" in url else "update",
+                "Query in the URL of a POST",
+                f"with a POST, '{name}' goes in the body, not in the URL",
+                parameter=name,
             )
+    if media == FORM:
         form = Params(parse_qsl(body, keep_blank_values=True) + url.pairs)
         query, update = form.one("query"), form.one("update")
         if query is not None and update is not None:
@@ -94,13 +97,6 @@ async def sparql_post(request: Request) -> Response:
         if query is None:
             raise Problem(400, "Missing query", "the form has neither 'query' nor 'update'", parameter="query")
         return await _query(request, query, form)
-    if "query" in url or "update" in url:
-        raise Problem(
-            400,
-            "Query in the URL of a POST",
-            "with a POSTed body, 'query' and 'update' may not be in the URL",
-            parameter="query" if "query" in url else "update",
-        )
     if media == QUERY:
         return await _query(request, body, url)
     if media == UPDATE:
@@ -160,27 +156,39 @@ def _dataset(params: Params, default: str, named: str) -> protocol.Dataset:
     return protocol.Dataset(default=params.all(default), named=params.all(named))
 
 
-def _fail(err: Exception) -> Problem:
-    """A :mod:`graph.protocol` (or store) error as the problem it is for the client."""
+def _fail(err: Exception, what: str) -> Problem:
+    """A :mod:`graph.protocol` (or store) error as the problem it is for the client; ``what`` is
+    the parameter that carried the request (``query`` or ``update``)."""
     if isinstance(err, SandboxError):
-        return Problem(400, "Query refused", str(err), parameter="query", line=err.line, column=err.column)
+        return Problem(400, "Query refused", str(err), parameter=what, line=err.line, column=err.column)
     if isinstance(err, sparql_errors.QuerySyntaxError):
-        return Problem(400, "Malformed query", str(err), parameter="query", line=err.line, column=err.column)
+        return Problem(400, "Malformed query", str(err), parameter=what, line=err.line, column=err.column)
     if isinstance(err, sparql_errors.NotAcceptable):
         return Problem(406, "Not Acceptable", str(err), parameter="Accept", offered=err.offered)
     if isinstance(err, sparql_errors.QueryTimeout):
         return Problem(503, "Query timeout", f"{err}; narrow the query or add a LIMIT", headers={"Retry-After": "10"})
     if isinstance(err, sparql_errors.Unsupported):
-        return Problem(501, "Not implemented on this store", str(err), parameter="using-graph-uri")
+        return Problem(501, "Not implemented on this store", str(err), parameter=what)
     if isinstance(err, sparql_errors.DatasetConflict):
         return Problem(400, "Conflicting dataset", str(err), parameter="using-graph-uri")
     if isinstance(err, sparql_errors.ProtocolError):
-        return Problem(400, "Bad request", str(err), parameter="query")
+        return Problem(400, "Bad request", str(err), parameter=what)
     if isinstance(err, RemoteError):
         return Problem(502, "SPARQL server error", str(err))
     if isinstance(err, StoreError):
         return Problem(503, "Store unavailable", str(err))
+    if isinstance(err, OSError):  # Oxigraph's evaluation errors (a failing DROP of a missing graph…)
+        return Problem(400, "Update failed" if what == "update" else "Query failed", str(err), parameter=what)
     raise err
+
+
+@contextmanager
+def _problems(what: str) -> Iterator[None]:
+    """Errors of the graph layer raised inside as the problems they are (:func:`_fail`)."""
+    try:
+        yield
+    except (sparql_errors.ProtocolError, SandboxError, OSError, StoreError) as err:
+        raise _fail(err, what) from err
 
 
 async def _query(request: Request, text: str, params: Params) -> Response:
@@ -190,12 +198,9 @@ async def _query(request: Request, text: str, params: Params) -> Response:
     def choose(form: str) -> str:
         return sparql_formats.choose_format(form, accept, format_param)[0]
 
-    try:  # one worker job: parse, pick the format, evaluate, serialise (graph.protocol.answer)
-        answer = await protocol.answer(
-            store, text, limits=limit, dataset=_dataset(params, "default-graph-uri", "named-graph-uri"), choose=choose
-        )
-    except (sparql_errors.ProtocolError, SandboxError, RemoteError, StoreError) as err:
-        raise _fail(err) from err
+    dataset = _dataset(params, "default-graph-uri", "named-graph-uri")
+    with _problems("query"):  # one worker job: parse, pick the format, evaluate, serialise
+        answer = await protocol.answer(store, text, limits=limit, dataset=dataset, choose=choose)
     headers = {"Vary": "Accept", "X-Coopgraph-Count": str(answer.count)}
     if answer.truncated:
         headers |= {"X-Coopgraph-Truncated": "true", "X-Coopgraph-Max-Rows": str(limit.max_rows)}
@@ -206,19 +211,10 @@ async def _query(request: Request, text: str, params: Params) -> Response:
 async def _update(request: Request, text: str, params: Params) -> Response:
     require_token(request)
     store, limit = _store(request), limits(request)
-    try:
-        prepared = protocol.prepare_update(
-            text,
-            base=store.base,
-            limits=limit,
-            using=_dataset(params, "using-graph-uri", "using-named-graph-uri"),
-            remote=store.is_remote,
-        )
-        await protocol.apply_update(store, prepared)
-    except (sparql_errors.ProtocolError, SandboxError, RemoteError, StoreError) as err:
-        raise _fail(err) from err
-    except OSError as err:  # Oxigraph's evaluation errors (a failing DROP of a missing graph…)
-        raise Problem(400, "Update failed", str(err), parameter="update") from err
+    using = _dataset(params, "using-graph-uri", "using-named-graph-uri")
+    with _problems("update"):
+        text = protocol.prepare_update(text, base=store.base, allow=limit.allow, using=using, remote=store.is_remote)
+        await protocol.apply_update(store, text, using)
     return Response(status_code=204)
 
 
@@ -234,9 +230,7 @@ def _service_description(request: Request, params: Params) -> Response:
     fmt = fmt or "turtle"  # every client gets a description, in Turtle if it named nothing we write
     endpoint = str(request.url.replace(query=""))
     graph_store = endpoint.rsplit("/", 1)[0] + "/rdf-graph-store"
-    try:
+    with _problems("query"):
         names = store.named_graphs()
-    except (RemoteError, StoreError) as err:
-        raise _fail(err) from err
     body = sparql_formats.service_description(endpoint, graph_store, names, fmt)
     return Response(body, media_type=sparql_formats.GRAPH_FORMATS[fmt], headers={"Vary": "Accept"})
