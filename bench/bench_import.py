@@ -13,7 +13,6 @@ Target (issue 4): the twin-town file, validation included, under 30 s on 2 cores
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import resource
 import subprocess
@@ -32,7 +31,8 @@ def _measure(path: Path, mapping: Path | None, scale: float | None = None) -> di
     """Import ``path`` in this process and measure it (run in a child process).
 
     The generated records name the seed's funding instruments (FICOL, the DAECT calls: see
-    ``bench.generate.SEED_INSTRUMENTS``), so nothing is preloaded beyond the ontology and seed.
+    ``bench.generate.SEED_INSTRUMENTS``) with their amounts, so nothing is preloaded beyond the
+    ontology and seed: validation sees the instruments' types in the graph the batch joins.
     """
     from graph.ingest.pipeline import import_file
     from graph.store import open_store
@@ -58,25 +58,6 @@ def _measure(path: Path, mapping: Path | None, scale: float | None = None) -> di
     }
 
 
-def _without_funding(path: Path) -> None:
-    """Blank the ``funding_instrument`` and ``amount`` columns of a generated CSV, in place.
-
-    Why: the importer validates a batch without the graph it joins, so a record naming the
-    seed's FICOL or DAECT calls fails ``coop:fundedBy``'s ``sh:class coop:FundingInstrument``
-    (the instrument's type is in the seed, not in the batch) and the whole file is refused;
-    preloading instruments fails the same way. Reported to the "import" helper; until it is
-    fixed the bench imports everything else of each record.
-    """
-    with path.open(encoding="utf-8", newline="") as source:
-        rows = list(csv.DictReader(source))
-    if not rows:
-        return
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({**row, "funding_instrument": "", "amount": ""} for row in rows)
-
-
 def _in_child(path: Path, mapping: Path | None, scale: float | None = None) -> dict[str, Any]:
     args = [sys.executable, "-m", "bench.bench_import", "--one", str(path)]
     if mapping is not None:
@@ -100,7 +81,6 @@ def run(scale: float = 1.0, workdir: Path | None = None) -> dict[str, Any]:
         data = generate.generate(scale)
         csv_path = folder / f"atlas-records-{scale}.csv"
         generate.write_csv(data, csv_path)
-        _without_funding(csv_path)
         out["atlas_records"] = _in_child(csv_path, None, scale)
     return out
 

@@ -7,26 +7,23 @@ from typing import Any
 
 from rdflib import URIRef
 
+from graph.ingest.context import touched
 from graph.ingest.mapping import Plan
 from graph.ingest.report import Issue
 from graph.ingest.to_rdf import PREDICATE_FIELDS, Built
 from graph.store import Store
-from graph.terms import to_ox
 
 
 def check_batch(store: Store, built: Built, the_plan: Plan | None) -> list[Issue]:
-    """SHACL on the batch plus what the graph already states about the nodes it merges into."""
+    """SHACL on the batch plus the part of the graph it touches (see :mod:`graph.ingest.context`):
+    what the graph states about the nodes it merges into, and the classes of the existing nodes
+    it links to."""
     from graph.ingest.validation import validate_batch
 
-    data: set[tuple[Any, Any, Any]] = set(built.triples)
-    for iri in built.merged:
-        stated = store.construct("import_node", node=URIRef(iri))
-        data.update(stated)
-        for _, _, obj in stated:  # sub-nodes (…#geometry) are part of their owner's description
-            if isinstance(obj, URIRef) and str(obj).startswith(iri + "#"):
-                data.update(store.construct("import_node", node=obj))
+    around = touched(store, built.triples, built.ox_triples(), built.merged)
+    data: set[tuple[Any, Any, Any]] = built.triples | around.triples
     try:
-        problems = validate_batch(data, ox_data=built.ox_triples() + _ox_of(data - built.triples))
+        problems = validate_batch(data, ox_data=built.ox_triples() + around.ox_triples, context_types=around.types)
     except FileNotFoundError:  # no shapes yet: the ontology is still being written
         return []
     issues = []
@@ -45,7 +42,3 @@ def check_batch(store: Store, built: Built, the_plan: Plan | None) -> list[Issue
                 )
             )
     return issues
-
-
-def _ox_of(triples: set[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
-    return [(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]

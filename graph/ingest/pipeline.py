@@ -39,6 +39,7 @@ from graph.batches import Batch
 from graph.gazetteer import gazetteer
 from graph.ingest import readers
 from graph.ingest.checks import check_batch
+from graph.ingest.context import known
 from graph.ingest.flags import flag_triples
 from graph.ingest.mapping import Mapping, MappingError, load_mapping, plan
 from graph.ingest.prepare import Prepared, prepare_row
@@ -265,8 +266,9 @@ def _rdf(store: Store, report: ImportReport, filename: str, content: bytes) -> B
             subjects.add(str(s))
             built.origins[str(s)] = [str(s)]
     typed = _TypedView(built)
+    existing = known(store, subjects)
     for subject in subjects:
-        if store.ask("import_node_exists", node=URIRef(subject)):
+        if subject in existing:
             built.merged.add(subject)
         elif (URIRef(subject), RDF.type, None) in typed:
             built.created.add(subject)

@@ -3,9 +3,16 @@
 What the store holds is read once per import through the named queries ``import_*.rq``
 (authorities, places, countries, partnerships, projects and funding, themes) into an
 :class:`Existing` index; each record side is then resolved against it and the gazetteer:
-the same authority (by IRI, or by country and folded name or alias), the same place (by
-GeoNames id, or country and name), the same partnership (by its two members, whatever its
-IRI), the same project (by title) get the same IRI across batches.
+the same authority (by IRI, or by country and folded name or alias, or else as the one
+authority of the same kind that governs the resolved place), the same place (by GeoNames id,
+or country and name), the same partnership (by its two members, whatever its IRI), the same
+project (by title) get the same IRI across batches.
+
+Reconciling by governed place is what makes "Quito" (Ecuador) land on the graph's "District
+métropolitain de Quito", which governs Quito. The kind must agree, because a commune and the
+intercommunalité around it govern the same city (Lille and the Métropole européenne de Lille):
+a record "Lille" (a commune unless it says otherwise) does not become the MEL. When several
+authorities of that kind govern the place, none is chosen and the record's own is minted.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from rdflib.namespace import SKOS
 
 from graph import mint
 from graph.gazetteer import FRENCH, City, Country, Gazetteer, fold
-from graph.namespaces import THEME
+from graph.namespaces import AUTHORITY_KIND, THEME
 from graph.store import Store
 
 
@@ -33,6 +40,8 @@ class Existing:
     """Entity → folded names it is known by (labels and aliases)."""
     authorities: dict[tuple[str, str], str] = field(default_factory=dict)
     """(iso2 or "", folded name) → authority IRI."""
+    governing: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    """Place IRI → authority kind IRI ("" if none stated) → the authorities of that kind governing it."""
     places_by_geonames: dict[str, str] = field(default_factory=dict)
     places: dict[tuple[str, str], str] = field(default_factory=dict)
     countries: dict[str, str] = field(default_factory=dict)
@@ -56,6 +65,10 @@ def load_existing(store: Store) -> Existing:
             ex.authorities.setdefault(("", name), iri)
             if prop and not prop.endswith("altLabel") and lang:
                 ex.label_langs[iri].add(lang)
+    _, rows = store.select_values("import_governed")
+    for iri, place, kind in rows:
+        if iri and place:
+            ex.governing.setdefault(place, defaultdict(set))[kind or ""].add(iri)
     _, rows = store.select_values("import_places")
     for iri, gid, prop, label, lang, iso in rows:
         assert iri is not None
@@ -169,9 +182,6 @@ class Resolver:
         kind = kind or ("commune" if french else "foreign-local-government")
         stated_place = place_name or name
         match = self.gaz.city(stated_place, iso)
-        folded = fold(name)
-        authority = self.existing.authorities.get((iso, folded)) or self.existing.authorities.get(("", folded))
-        auth_iri = URIRef(authority) if authority else mint.authority(self.base, iso, name)
         if match.city is not None:
             gid = str(match.city.geonames_id)
             place = URIRef(self.existing.places_by_geonames.get(gid) or mint.place(self.base, geonames_id=int(gid)))
@@ -206,6 +216,13 @@ class Resolver:
                         stated=stated_place,
                     )
                 )
+        folded = fold(name)
+        authority = (
+            self.existing.authorities.get((iso, folded))
+            or self.existing.authorities.get(("", folded))
+            or self.governor(place, kind)
+        )
+        auth_iri = URIRef(authority) if authority else mint.authority(self.base, iso, name)
         side = Side(
             name=name,
             country=country,
@@ -218,6 +235,11 @@ class Resolver:
             french=french,
         )
         return side, notes
+
+    def governor(self, place: URIRef, kind: str) -> str | None:
+        """The one existing authority of ``kind`` that governs ``place``, if there is exactly one."""
+        found = self.existing.governing.get(str(place), {}).get(str(AUTHORITY_KIND[kind]), set())
+        return next(iter(found)) if len(found) == 1 else None
 
     def partnership(self, a: Side, b: Side) -> URIRef:
         known = self.existing.partnerships.get(frozenset({str(a.authority), str(b.authority)}))
