@@ -1,15 +1,17 @@
 """The benchmark harness: one run, every engine side by side, results as JSON and Markdown.
 
 For one scale it generates the Atlas-shaped data (bench/generate.py), bulk-loads it into an
-on-disk coopgraph store (or reuses the store a previous run loaded), and measures on the same
-data: coopgraph's ``/sparql`` and REST routes (a real ``coopgraph serve``), a raw ``oxigraph
-serve`` (the engine's own limit), rdflib-endpoint (the nearest peer) and rdflib in process (the
-pure-Python baseline). It records load and start times, peak RSS of each server, and the median
-and p95 latency of the fixed research query set (bench/queries/*.rq plus the competency-question
-queries), with ratios and the targets of issue 7. The import, network and map helpers add their
-own figures through ``bench/bench_import.py``, ``bench/bench_network.py`` and
-``bench/bench_map.py`` when present. Every HTTP call is bounded by ``Options.http_timeout_s``;
-one that runs past it is recorded as a timeout and the run goes on.
+on-disk coopgraph store (or reuses the store a previous run loaded, unless ``Options.reload``),
+and measures on the same data: coopgraph's ``/sparql`` and REST routes (a real ``coopgraph
+serve``), a raw ``oxigraph serve`` (the engine's own limit), rdflib-endpoint (the nearest peer)
+and rdflib in process (the pure-Python baseline). It records load and start times, peak RSS of
+each server, and the median and p95 latency of the fixed research query set (bench/queries/*.rq
+plus the competency-question queries), with ratios and the targets of issue 7. The import,
+network and map helpers add their own figures through ``bench/bench_import.py``,
+``bench/bench_network.py`` (the analyses on the projection of the loaded store) and
+``bench/bench_map.py`` (the map data and pages, on a coopgraph server started over that store
+for them). Every HTTP call is bounded by ``Options.http_timeout_s``; one that runs past it is
+recorded as a timeout and the run goes on.
 
 It is a measurement, not a test: it asserts nothing and never fails on a missed target.
 
@@ -36,7 +38,7 @@ from bench.machine import machine
 from bench.options import Options
 from bench.queryset import bind, parameter_values, query_set
 from bench.report import compare, table, targets
-from bench.stores import coopgraph_store, export_union, load_oxigraph_store
+from bench.stores import MARKER, coopgraph_store, export_union, load_oxigraph_store
 
 __all__ = ["RESULTS_DIR", "Options", "run", "table"]
 
@@ -71,7 +73,10 @@ def run(options: Options) -> dict[str, Any]:
         return data
 
     coop_dir = workdir / f"store-coopgraph-{tag}"
-    loaded, data = coopgraph_store(coop_dir, generated, options.base, reuse=options.reuse_store)
+    if options.reload:
+        _forget(workdir / "data", coop_dir, options)
+    reuse = options.reuse_store and not options.reload
+    loaded, data = coopgraph_store(coop_dir, generated, options.base, reuse=reuse)
     results["load"] = {"coopgraph": loaded}
     if data is None:
         results["data"] = _reused_data(loaded)
@@ -106,27 +111,7 @@ def run(options: Options) -> dict[str, Any]:
     results["engines"] = engines
 
     if options.extensions:
-        pool: dict[str, Any] = {
-            "scale": options.scale,
-            "seed": options.seed,
-            "base": options.base,
-            "repetitions": options.repetitions,
-            "workdir": workdir,
-            "log": log,
-        }
-        if data is not None:
-            pool |= {"csv": data.csv, "csv_path": data.csv, "path": data.csv, "nquads": data.nquads}
-            pool |= {"turtle": data.turtle, "generated": data}
-        results["import"] = run_extension(
-            "bench_import",
-            pool | {"store": str(workdir / f"store-import-{tag}"), "location": str(workdir / f"store-import-{tag}")},
-            options,
-        )
-        shutil.rmtree(workdir / f"store-import-{tag}", ignore_errors=True)
-        for name in ("bench_network", "bench_map"):
-            results[name.removeprefix("bench_")] = run_extension(
-                name, pool | {"store": str(coop_dir), "location": str(coop_dir), "store_dir": coop_dir}, options
-            )
+        _run_extensions(results, options, workdir, tag, coop_dir, data)
     results["comparison"] = compare(results)
     results["targets"] = targets(results)
     results["finished"] = dt.datetime.now().isoformat(timespec="seconds")
@@ -139,12 +124,62 @@ def run(options: Options) -> dict[str, Any]:
     return results
 
 
+def _forget(data_dir: Path, coop_dir: Path, options: Options) -> None:
+    """Make the next steps regenerate the data and reload the store (``--reload``): the data's
+    manifest and the store's marker go, so neither is taken as already done."""
+    (data_dir / f"atlas-{gen.scale_tag(options.scale)}x-s{options.seed}.json").unlink(missing_ok=True)
+    (coop_dir / MARKER).unlink(missing_ok=True)
+    options.log(f"  --reload: the data will be generated and {coop_dir} loaded again")
+
+
+def _run_extensions(
+    results: dict[str, Any], options: Options, workdir: Path, tag: str, coop_dir: Path, data: gen.Generated | None
+) -> None:
+    """The import, network and map figures, each under its own key of ``results``.
+
+    ``bench_import`` gets the generated files and a scratch store; ``bench_network`` the loaded
+    store's folder (it reads the projection itself); ``bench_map`` the URL of a coopgraph server
+    started over that store for it (cold, so its first calls show what the first visitor pays).
+    """
+    pool: dict[str, Any] = {
+        "scale": options.scale,
+        "seed": options.seed,
+        "base": options.base,
+        "repetitions": options.repetitions,
+        "http_timeout_s": options.http_timeout_s,
+        "memory": options.network_memory,
+        "workdir": workdir,
+        "log": options.log,
+    }
+    if data is not None:
+        pool |= {"csv": data.csv, "csv_path": data.csv, "path": data.csv, "nquads": data.nquads}
+        pool |= {"turtle": data.turtle, "generated": data}
+    if options.wants_extension("import"):
+        scratch = workdir / f"store-import-{tag}"
+        results["import"] = run_extension(
+            "bench_import", pool | {"store": str(scratch), "location": str(scratch)}, options
+        )
+        shutil.rmtree(scratch, ignore_errors=True)
+    pool |= {"store": str(coop_dir), "location": str(coop_dir), "store_dir": coop_dir}
+    if options.wants_extension("network"):
+        results["network"] = run_extension("bench_network", pool, options)
+    if options.wants_extension("map"):
+        from graph.servers import coopgraph_server
+
+        env = {"COOPGRAPH_QUERY_TIMEOUT": str(int(options.http_timeout_s))}
+        try:
+            with coopgraph_server(str(coop_dir), env=env) as server:
+                results["map"] = run_extension("bench_map", pool | {"url": server.url}, options)
+        except Exception as err:  # the server did not start: say so, and go on
+            results["map"] = {"available": True, "error": f"server: {type(err).__name__}: {str(err)[:300]}"}
+
+
 def _reused_data(loaded: dict[str, Any]) -> dict[str, Any]:
     """What is known of the data in a reused store: its marker's batch, size and generator."""
     known: dict[str, Any] = {k: loaded[k] for k in ("batch_id", "quads", "counts", "generator") if k in loaded}
     if known.get("generator") != gen.GENERATOR_VERSION:
         known["note"] = (
             f"loaded by generator version {known.get('generator', 'unknown (before v5)')}, current is "
-            f"{gen.GENERATOR_VERSION}: delete the store folder (or set Options.reuse_store=False) to reload"
+            f"{gen.GENERATOR_VERSION}: run with --reload (Options.reload) to generate and load it again"
         )
     return known | {"reused_store": True}

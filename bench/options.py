@@ -33,7 +33,12 @@ class Options:
     """The most one HTTP call (a SPARQL query, a REST route) may take; a slower one is recorded
     as a timeout, and the run goes on."""
     rest: bool = True
-    extensions: bool = True
+    extensions: bool | tuple[str, ...] = True
+    """Run the helpers: all of them (``True``), none (``False``), or those named (``"import"``,
+    ``"network"``, ``"map"``)."""
+    network_memory: bool = True
+    """Also measure each network analysis's peak memory, in a second pass under tracemalloc (which
+    makes Python several times slower: at 1× it costs minutes)."""
     competency_questions: bool = True
     """Add the cq*.rq queries of graph/queries to the set (some are slow at scale)."""
     reuse_store: bool = True
@@ -41,7 +46,14 @@ class Options:
     measured as it is, without generating or loading the data again, even if the generator has
     changed since (the results say which generator version loaded it). ``False``: regenerate and
     reload when the data of this generator differs from what the store holds."""
+    reload: bool = False
+    """Generate the data again and load it into a fresh store, even where a loaded store and
+    generated files are there (``coopgraph bench --reload``)."""
     log: Callable[[str], None] = field(default=lambda message: print(message, file=sys.stderr, flush=True))
+
+    def wants_extension(self, name: str) -> bool:
+        """Whether the helper ``bench_<name>`` runs."""
+        return self.extensions if isinstance(self.extensions, bool) else name in self.extensions
 
     def active(self) -> tuple[str, ...]:
         slow = {"rdflib_endpoint", "rdflib"}

@@ -125,10 +125,66 @@ def table(results: dict[str, Any]) -> str:
     if rest:
         parts.append(_rest_table(rest))
     parts += [_server_table(results), _target_table(results)]
-    extensions = [f"{name}: {_extension(results[name])}" for name in ("import", "network", "map") if name in results]
+    tabled = {"network": _network_table, "map": _map_table}
+    extensions = []
+    for name in ("import", "network", "map"):
+        if name not in results:
+            continue
+        figures = results[name]
+        if name in tabled and figures.get("available") and "error" not in figures:
+            parts.append(tabled[name](figures))
+        else:
+            extensions.append(f"{name}: {_extension(figures)}")
     if extensions:
         parts.append("Helpers: " + "; ".join(extensions) + ".")
     return "\n\n".join(parts)
+
+
+def _network_table(extension: dict[str, Any]) -> str:
+    """bench_network's figures: reading and building the projection, then each analysis."""
+    f = extension.get("figures") or {}
+    lines = [
+        f"Network analyses on the {f.get('projection', 'authority')} projection of the store "
+        f"({_num(f.get('nodes'))} nodes, {_num(f.get('edges'))} edges), in process:",
+        "",
+        "| step | ms | peak MiB |",
+        "|---|---:|---:|",
+        f"| read the projection tables (`net_*` queries) | {_num(_ms(f.get('fetch_s')), 1)} | — |",
+        f"| build the graph | {_num(_ms(f.get('build_s')), 1)} | — |",
+    ]
+    for name, r in (f.get("analyses") or {}).items():
+        lines.append(f"| {name} | {_num(_ms(r.get('seconds')), 1)} | {_num(r.get('peak_mib'), 1)} |")
+    return "\n".join(lines)
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1000
+
+
+def _map_table(extension: dict[str, Any]) -> str:
+    """bench_map's figures: each map and network URL, cold first call then the repetitions."""
+    f = extension.get("figures") or {}
+    lines = [
+        "Map and network pages over HTTP (first call on a freshly started server, then the repetitions):",
+        "",
+        "| URL | first ms | median ms | p95 ms | bytes | on the wire |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for path, r in (f.get("pages") or {}).items():
+        median, p95 = _median_p95(r, "—")
+        first = _num(r.get("first_ms"), 1) if r.get("first_ms") is not None else median
+        lines.append(
+            f"| `{path}` | {first} | {median} | {p95} | {_num(r.get('bytes'))} | {_num(r.get('wire_bytes'))} |"
+        )
+    browser = f.get("browser")
+    if browser:
+        lines += [
+            "",
+            f"`/map` in Chromium: interactive in {browser['interactive_s_median']} s (median, best "
+            f"{browser['interactive_s_best']} s), {_num(browser['bytes_transferred'])} bytes in {browser['requests']} "
+            "requests.",
+        ]
+    return "\n".join(lines)
 
 
 def _heading(results: dict[str, Any]) -> str:
@@ -193,17 +249,21 @@ def _query_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _median_p95(r: dict[str, Any], otherwise: str) -> tuple[str, str]:
+    """The median and p95 cells of a timed call, or what happened instead (timeout, error)."""
+    if "median_ms" in r:
+        return _num(r["median_ms"], 1), _num(r["p95_ms"], 1)
+    if r.get("timeout"):
+        return f"timeout (> {r.get('timeout_s') or r.get('skipped_after_s'):g} s)", "—"
+    if r.get("error"):
+        return "error", "—"
+    return otherwise, "—"
+
+
 def _rest_table(routes: dict[str, Any]) -> str:
     lines = ["| route | URL | median ms | p95 ms | bytes |", "|---|---|---:|---:|---:|"]
     for path, r in routes.items():
-        if "median_ms" in r:
-            median, p95 = _num(r["median_ms"], 1), _num(r["p95_ms"], 1)
-        elif r.get("timeout"):
-            median, p95 = f"timeout (> {r.get('timeout_s') or r.get('skipped_after_s'):g} s)", "—"
-        elif r.get("error"):
-            median, p95 = "error", "—"
-        else:
-            median, p95 = "skipped", "—"
+        median, p95 = _median_p95(r, "skipped")
         url = f"`{r['url']}`" if r.get("url") else "—"
         lines.append(f"| `{path}` | {url} | {median} | {p95} | {_num(r.get('bytes'))} |")
     return "\n".join(lines)

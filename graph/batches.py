@@ -24,6 +24,11 @@ from graph.terms import ox_quad
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,80}")
 
+BatchTriples = Iterable[tuple[object, object, object]]
+"""A batch's data: triples of rdflib or pyoxigraph terms, written into the batch's own graph."""
+RecordTriples = Iterable[tuple[URIRef, URIRef, object]]
+"""More statements for a batch's record in the meta graph (e.g. its flags)."""
+
 
 @dataclass
 class Batch:
@@ -59,7 +64,7 @@ def checksum(content: bytes) -> str:
     return "sha256:" + hashlib.sha256(content).hexdigest()
 
 
-def record_quads(store: Store, batch: Batch, extra: Iterable[tuple[URIRef, URIRef, object]] = ()) -> list[ox.Quad]:
+def record_quads(store: Store, batch: Batch, extra: RecordTriples = ()) -> list[ox.Quad]:
     """The PROV-O record of ``batch`` (and ``extra`` triples, e.g. its flags) in the meta graph."""
     b = URIRef(batch.iri(store))
     meta = store.meta_graph
@@ -86,12 +91,7 @@ def record_quads(store: Store, batch: Batch, extra: Iterable[tuple[URIRef, URIRe
     return [ox_quad(s, p, o, meta) for s, p, o in triples]  # type: ignore[arg-type]
 
 
-def write_batch(
-    store: Store,
-    batch: Batch,
-    data: Iterable[tuple[object, object, object]],
-    extra_meta: Iterable[tuple[URIRef, URIRef, object]] = (),
-) -> str:
+def write_batch(store: Store, batch: Batch, data: BatchTriples, extra_meta: RecordTriples = ()) -> str:
     """Write ``data`` into the batch's own graph and its record into the meta graph, atomically.
 
     Returns the batch's graph IRI.
@@ -101,12 +101,7 @@ def write_batch(
     return graph
 
 
-def replace_batch(
-    store: Store,
-    batch: Batch,
-    data: Iterable[tuple[object, object, object]],
-    extra_meta: Iterable[tuple[URIRef, URIRef, object]] = (),
-) -> str:
+def replace_batch(store: Store, batch: Batch, data: BatchTriples, extra_meta: RecordTriples = ()) -> str:
     """Like :func:`write_batch`, but the batch's graph is emptied first, in the same transaction
     (a Graph Store Protocol PUT: replace a graph and record it). Returns the graph IRI."""
     graph, quads = _batch_quads(store, batch, data, extra_meta)
@@ -114,18 +109,13 @@ def replace_batch(
     return graph
 
 
-def _batch_quads(
-    store: Store,
-    batch: Batch,
-    data: Iterable[tuple[object, object, object]],
-    extra_meta: Iterable[tuple[URIRef, URIRef, object]],
-) -> tuple[str, list[ox.Quad]]:
+def _batch_quads(store: Store, batch: Batch, data: BatchTriples, extra: RecordTriples) -> tuple[str, list[ox.Quad]]:
     """The batch's graph IRI, and ``data`` in that graph followed by the batch's record."""
     if not _ID.fullmatch(batch.id):
         raise ValueError(f"invalid batch id {batch.id!r}")
     graph = batch.graph(store)
     quads = [ox_quad(s, p, o, graph) for s, p, o in data]  # type: ignore[arg-type]
-    quads.extend(record_quads(store, batch, extra_meta))
+    quads.extend(record_quads(store, batch, extra))
     return graph, quads
 
 

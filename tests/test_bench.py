@@ -18,11 +18,19 @@ from bench.queryset import QUERY_DIR
 from graph.namespaces import COOP
 
 SCALE = 0.01
+SEED = 7
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> gen.Generated:
-    return gen.write_all(tmp_path_factory.mktemp("bench-data"), SCALE, seed=7)
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The harness's work folder: the data of :func:`tiny` is in its ``data`` folder, where the
+    harness finds it and does not generate it again."""
+    return tmp_path_factory.mktemp("bench-work")
+
+
+@pytest.fixture(scope="module")
+def tiny(workdir: Path) -> gen.Generated:
+    return gen.write_all(workdir / "data", SCALE, seed=SEED)
 
 
 def test_generation_is_deterministic_by_seed(tmp_path: Path) -> None:
@@ -247,6 +255,16 @@ def test_tables_show_a_timeout_as_a_timeout() -> None:
             },
             "oxigraph": {"queries": {"slow": {"rows": 7, "median_ms": 1500.0, "p95_ms": 1600.0}}},
         },
+        "map": {
+            "available": True,
+            "figures": {
+                "pages": {
+                    "/network": {"url": "/network", **timing.failure(CallTimeout("no answer"), 120.0, 120.0)},
+                    "/map": {"url": "/map", "first_ms": 30.0, "median_ms": 2.5, "p95_ms": 3.0, "bytes": 9000},
+                }
+            },
+        },
+        "network": {"available": True, "error": "MemoryError: "},
     }
     results["comparison"] = report.compare(results)
     results["targets"] = report.targets(results)
@@ -256,6 +274,30 @@ def test_tables_show_a_timeout_as_a_timeout() -> None:
     assert "| quick | 3 | 12.5 | — |" in markdown
     assert "| `/api/countries` | `/api/countries` | timeout (> 120 s) |" in markdown
     assert "4,639,258 quads, store reused" in markdown
+    assert "| `/network` | timeout (> 120 s) | timeout (> 120 s) | — |" in markdown
+    assert "| `/map` | 30.0 | 2.5 | 3.0 | 9,000 | — |" in markdown
+    assert "Helpers: network: failed (MemoryError: )." in markdown
+
+
+def test_reload_forgets_the_generated_data_and_the_loaded_store(tmp_path: Path) -> None:
+    """``--reload``: the data's manifest and the store's marker go, so both are made again."""
+    options = harness.Options(scale=0.5, seed=3, reload=True, log=lambda message: None)
+    data_dir, store_dir = tmp_path / "data", tmp_path / "store-coopgraph-0_5x-s3"
+    data_dir.mkdir()
+    store_dir.mkdir()
+    manifest = data_dir / f"atlas-{gen.scale_tag(0.5)}x-s3.json"
+    other = data_dir / f"atlas-{gen.scale_tag(0.5)}x-s4.json"
+    for path in (manifest, other, store_dir / stores.MARKER):
+        path.write_text("{}", encoding="utf-8")
+    harness._forget(data_dir, store_dir, options)
+    assert not manifest.exists() and not (store_dir / stores.MARKER).exists()
+    assert other.exists()  # another seed's data is left alone
+
+    def generated() -> gen.Generated:
+        raise AssertionError("generated")
+
+    with pytest.raises(AssertionError, match="generated"):  # no marker: the store is loaded again
+        stores.coopgraph_store(store_dir, generated, gen.DEFAULT_BASE)
 
 
 def test_a_loaded_store_is_reused_without_generating_the_data(tmp_path: Path) -> None:
@@ -275,23 +317,25 @@ def test_a_loaded_store_is_reused_without_generating_the_data(tmp_path: Path) ->
 
 
 @pytest.mark.slow
-def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path) -> None:
+def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path, workdir: Path, tiny: gen.Generated) -> None:
     output = tmp_path / "results.json"
     options = harness.Options(
         scale=SCALE,
+        seed=SEED,
         repetitions=1,
         peers=False,
         engines=("coopgraph", "oxigraph"),
-        workdir=tmp_path / "work",
+        workdir=workdir,
         output=output,
         http_timeout_s=60,
-        extensions=False,
+        extensions=("network", "map"),
         competency_questions=False,
         log=lambda message: None,
     )
     results = harness.run(options)
     saved = json.loads(output.read_text(encoding="utf-8"))
     assert saved["scale"] == SCALE and saved["machine"]["nproc"] >= 1
+    assert saved["data"]["quads"] == tiny.quads and saved["data"]["batch_id"] == tiny.batch_id
     assert saved["load"]["coopgraph"]["triples"] > saved["data"]["quads"]
     bench_queries = [n for n, q in saved["queries"].items() if q["origin"] == "bench"]
     assert len(bench_queries) == len(list(QUERY_DIR.glob("*.rq")))
@@ -315,4 +359,23 @@ def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path) -> No
         "peak_rss_under_1GiB",
         "rest_detail_under_20ms",
     }
-    assert "| agg_projects_by_country |" in harness.table(results)
+    markdown = harness.table(results)
+    assert "| agg_projects_by_country |" in markdown
+    # network analyses, timed on the authority projection read from the loaded store
+    network = saved["network"]
+    assert network["available"] and "error" not in network, network
+    figures = network["figures"]
+    assert figures["nodes"] > saved["data"]["counts"]["french_authorities"] and figures["edges"] > 0
+    assert figures["fetch_s"] > 0 and figures["build_s"] >= 0
+    for name in ("summary", "degree", "betweenness (sampled)", "louvain", "shortest path", "ego r=2", "export gexf"):
+        assert figures["analyses"][name]["seconds"] >= 0 and figures["analyses"][name]["peak_mib"] >= 0, name
+    assert f"{figures['nodes']:,} nodes, {figures['edges']:,} edges" in markdown
+    assert "| louvain |" in markdown
+    # map data and pages, timed against a coopgraph server over the same store
+    pages = saved["map"]["figures"]["pages"]
+    assert set(pages) == {"/api/map/facets", "/api/map/places", "/api/map/partnerships", "/map", "/network"}
+    for path, page in pages.items():
+        assert page["first_ms"] > 0 and page["median_ms"] > 0 and page["n"] == 1, (path, page)
+        assert page["bytes"] > 0 and page["wire_bytes"] > 0, path
+    assert "| `/api/map/places` |" in markdown and "| `/network` |" in markdown
+    assert "Helpers:" not in markdown  # both tabled, none failed

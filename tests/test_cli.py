@@ -93,3 +93,27 @@ def test_backup_restore_round_trip(store_dir: str, tmp_path: Path) -> None:
     code, b, _ = run("stats", "--store", restored, "--json")
     left, right = json.loads(a), json.loads(b)
     assert left["graphs"] == right["graphs"] and left["triples"] == right["triples"]
+
+
+def test_bench_passes_reload_and_its_other_flags_to_the_harness(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``coopgraph bench`` reuses a loaded store unless ``--reload``; the flags reach the harness
+    (the harness itself runs end to end in tests/test_bench.py)."""
+    from bench import harness
+
+    seen: list[harness.Options] = []
+
+    def measured(options: harness.Options) -> dict[str, object]:
+        seen.append(options)
+        return {"scale": options.scale, "date": "2026-11-26", "repetitions": options.repetitions, "output": "r.json"}
+
+    monkeypatch.setattr(harness, "run", measured)
+    code, out, err = run("bench", "--scale", "0.01", "--workdir", str(tmp_path), "-n", "2", "--no-peers")
+    assert code == 0, err
+    assert seen[-1].reload is False and seen[-1].reuse_store is True and seen[-1].network_memory is True
+    assert seen[-1].workdir == tmp_path and seen[-1].repetitions == 2 and seen[-1].active() == ("coopgraph", "oxigraph")
+    assert "Scale 0.01×" in out and "results: r.json" in out
+    code, _, err = run("bench", "--scale", "0.01", "--workdir", str(tmp_path), "--reload", "--no-memory")
+    assert code == 0, err
+    assert seen[-1].reload is True and seen[-1].network_memory is False

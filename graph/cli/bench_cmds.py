@@ -35,6 +35,14 @@ import click
 @click.option("--no-cq", is_flag=True, help="Leave the competency-question queries out of the set.")
 @click.option("--no-rest", is_flag=True, help="Skip the REST routes.")
 @click.option("--no-extensions", is_flag=True, help="Skip bench_import / bench_network / bench_map.")
+@click.option(
+    "--no-memory", is_flag=True, help="Skip the tracemalloc pass of the network analyses (several times their time)."
+)
+@click.option(
+    "--reload",
+    is_flag=True,
+    help="Generate the data again and reload the store, even where a store loaded before (bench-loaded.json) is there.",
+)
 def bench(
     scale: float,
     peers: bool,
@@ -47,8 +55,14 @@ def bench(
     no_cq: bool,
     no_rest: bool,
     no_extensions: bool,
+    no_memory: bool,
+    reload: bool,
 ) -> None:
-    """Benchmark coopgraph against raw Oxigraph, rdflib-endpoint and rdflib on Atlas-shaped data."""
+    """Benchmark coopgraph against raw Oxigraph, rdflib-endpoint and rdflib on Atlas-shaped data.
+
+    A store loaded by an earlier run at the same scale and seed is measured as it is (at 10×,
+    generating and loading take minutes); --reload starts again from the generator.
+    """
     try:
         from bench import harness
     except ImportError as err:
@@ -65,6 +79,8 @@ def bench(
         rest=not no_rest,
         competency_questions=not no_cq,
         extensions=not no_extensions,
+        network_memory=not no_memory,
+        reload=reload,
     )
     results = harness.run(options)
     click.echo(harness.table(results))

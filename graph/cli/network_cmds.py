@@ -51,6 +51,21 @@ def projection_option(command: F) -> F:
     )(command)
 
 
+def analysis_options(command: F) -> F:
+    """What every analysis of a projection takes: the filters, ``--projection``, ``--json`` and
+    the store (read-only), in that order in ``--help``."""
+    for option in (store_options(read_only=True), json_option, projection_option, filter_options):
+        command = option(command)
+    return command
+
+
+def _emitted_json(data: Any, as_json: bool) -> bool:
+    """Print ``data`` as JSON if ``--json`` was given; whether it was (then the command is done)."""
+    if as_json:
+        emit_json(data)
+    return as_json
+
+
 def _filters(country: tuple[str, ...], theme: tuple[str, ...], kind: tuple[str, ...], year: int | None) -> Filters:
     return Filters.of(country=country, theme=theme, kind=kind, year=year)
 
@@ -75,15 +90,11 @@ def network_group() -> None:
 
 
 @network_group.command()
-@filter_options
-@projection_option
-@json_option
-@store_options(read_only=True)
+@analysis_options
 def summary(store: Store, as_json: bool, projection_name: str, **filters: Any) -> None:
     """Size, density, components, clustering and assortativity of the network."""
     data = network_answers.summary(store, _filters(**filters), projection_name)
-    if as_json:
-        emit_json(data)
+    if _emitted_json(data, as_json):
         return
     for key, value in data.items():
         if key not in ("filters",):
@@ -101,10 +112,7 @@ def summary(store: Store, as_json: bool, projection_name: str, **filters: Any) -
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many nodes to list.")
 @click.option("--seed", default=0, show_default=True, help="Seed of sampled betweenness.")
 @click.option("--sample", "k", type=click.IntRange(min=1), help="Estimate betweenness from this many sources.")
-@filter_options
-@projection_option
-@json_option
-@store_options(read_only=True)
+@analysis_options
 def centrality(
     store: Store, measure: str, top: int, seed: int, k: int | None, as_json: bool, projection_name: str, **filters: Any
 ) -> None:
@@ -112,8 +120,7 @@ def centrality(
     data = network_answers.centrality(
         store, measure, _filters(**filters), top, seed=seed, k=k, projection_name=projection_name
     )
-    if as_json:
-        emit_json(data)
+    if _emitted_json(data, as_json):
         return
     exact = "exact" if data.get("exact", True) else f"estimated from {data.get('k')} sources, seed {data.get('seed')}"
     click.echo(f"{measure} ({exact})")
@@ -125,10 +132,7 @@ def centrality(
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many communities to list.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the Louvain method.")
 @click.option("--resolution", default=1.0, show_default=True, help="Above 1: smaller communities.")
-@filter_options
-@projection_option
-@json_option
-@store_options(read_only=True)
+@analysis_options
 def communities(
     store: Store, top: int, seed: int, resolution: float, as_json: bool, projection_name: str, **filters: Any
 ) -> None:
@@ -136,8 +140,7 @@ def communities(
     data = network_answers.communities(
         store, _filters(**filters), top, seed=seed, resolution=resolution, projection_name=projection_name
     )
-    if as_json:
-        emit_json(data)
+    if _emitted_json(data, as_json):
         return
     click.echo(f"{data['count']} communities, modularity {_fmt(data['modularity'])}")
     for c in data["communities"]:
@@ -155,8 +158,7 @@ def communities(
 def brokers(store: Store, top: int, seed: int, as_json: bool, **filters: Any) -> None:
     """The brokers (highest betweenness) with their communities: competency question 12."""
     data = network_answers.brokers(store, _filters(**filters), top, seed=seed)
-    if as_json:
-        emit_json(data)
+    if _emitted_json(data, as_json):
         return
     click.echo(f"{data['communities']} communities, modularity {_fmt(data['modularity'])}")
     for row in data["brokers"]:
@@ -166,15 +168,11 @@ def brokers(store: Store, top: int, seed: int, as_json: bool, **filters: Any) ->
 @network_group.command()
 @click.argument("source")
 @click.argument("target")
-@filter_options
-@projection_option
-@json_option
-@store_options(read_only=True)
+@analysis_options
 def path(store: Store, source: str, target: str, as_json: bool, projection_name: str, **filters: Any) -> None:
     """The shortest chain of partnerships between SOURCE and TARGET (IRIs or names)."""
     data = network_answers.path(store, source, target, _filters(**filters), projection_name=projection_name)
-    if as_json:
-        emit_json(data)
+    if _emitted_json(data, as_json):
         return
     found = data["path"]
     if found is None:
@@ -191,15 +189,11 @@ def path(store: Store, source: str, target: str, as_json: bool, projection_name:
 @network_group.command()
 @click.argument("node")
 @click.option("--radius", default=1, show_default=True, type=click.IntRange(min=0))
-@filter_options
-@projection_option
-@json_option
-@store_options(read_only=True)
+@analysis_options
 def ego(store: Store, node: str, radius: int, as_json: bool, projection_name: str, **filters: Any) -> None:
     """The ego network of NODE (IRI or name) within RADIUS hops."""
     data = network_answers.ego(store, node, radius, _filters(**filters), projection_name=projection_name)
-    if as_json:
-        emit_json(data)
+    if _emitted_json(data, as_json):
         return
     click.echo(f"{len(data['nodes'])} nodes, {len(data['edges'])} edges within {radius} of {data['center']}")
     for row in data["nodes"]:
@@ -213,8 +207,7 @@ def ego(store: Store, node: str, radius: int, as_json: bool, projection_name: st
 def evolution(store: Store, as_json: bool, **filters: Any) -> None:
     """Partnerships active and new per year, by country."""
     data = network_answers.evolution(store, _filters(**filters))
-    if as_json:
-        emit_json(data)
+    if _emitted_json(data, as_json):
         return
     for row in data["years"]:
         click.echo(f"  {row['year']}  active {row['active']:>6}  new {row['new']:>5}  ended {row['ended']:>5}")
