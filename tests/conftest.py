@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from graph.servers import Running, oxigraph_server
 from graph.store import Store, open_store
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 BACKENDS = ["memory", "disk", "remote"]
 
@@ -55,3 +59,25 @@ def seeded_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sto
     store.init()
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def api_store() -> Iterator[Store]:
+    """An in-memory store with the ontology and the API tests' small graph (tests/api_data.py),
+    one per test module; read it, never write to it."""
+    from api_data import load
+
+    store = open_store(":memory:")
+    load(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def api_client(api_store: Store) -> TestClient:
+    """A test client of the whole app over :func:`api_store`."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    return TestClient(create_app(api_store))

@@ -4,16 +4,14 @@ never a 500 and never more data than an honest value would give."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_data import load
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from graph import resources as res
-from graph.store import Store, open_store
+from graph.store import Store
 
 PAYLOADS = [
     '"',
@@ -48,16 +46,9 @@ OTHER = [
 
 
 @pytest.fixture(scope="module")
-def store() -> Iterator[Store]:
-    s = open_store(":memory:")
-    load(s)
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def client(store: Store) -> TestClient:
-    return TestClient(create_app(store), raise_server_exceptions=False)
+def api_client(api_store: Store) -> TestClient:
+    """Server errors come back as 500 answers here (the tests check there are none)."""
+    return TestClient(create_app(api_store), raise_server_exceptions=False)
 
 
 def check(r: Any, param: str) -> None:
@@ -69,8 +60,8 @@ def check(r: Any, param: str) -> None:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 @pytest.mark.parametrize(("kind", "param"), LIST_PARAMS)
-def test_list_filters(client: TestClient, kind: str, param: str, payload: str) -> None:
-    r = client.get(f"/api/{kind}", params={param: payload})
+def test_list_filters(api_client: TestClient, kind: str, param: str, payload: str) -> None:
+    r = api_client.get(f"/api/{kind}", params={param: payload})
     check(r, param)
     if r.status_code == 200:
         assert r.json()["total"] == 0, r.text
@@ -78,11 +69,11 @@ def test_list_filters(client: TestClient, kind: str, param: str, payload: str) -
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 @pytest.mark.parametrize(("path", "param"), OTHER)
-def test_other_parameters(client: TestClient, path: str, param: str, payload: str) -> None:
+def test_other_parameters(api_client: TestClient, path: str, param: str, payload: str) -> None:
     params = {param: payload}
     if path == "/api/search" and param != "q":
         params["q"] = "besancon"
-    r = client.get(path, params=params)
+    r = api_client.get(path, params=params)
     check(r, param)
     if r.status_code == 200 and path == "/api/search":
         tokens = res.fold(payload).split()
@@ -93,33 +84,33 @@ def test_other_parameters(client: TestClient, path: str, param: str, payload: st
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_export_filters(client: TestClient, payload: str) -> None:
-    r = client.get("/api/export", params={"format": "nquads", "kind": "partnerships", "country": payload})
+def test_export_filters(api_client: TestClient, payload: str) -> None:
+    r = api_client.get("/api/export", params={"format": "nquads", "kind": "partnerships", "country": payload})
     check(r, "country")
     if r.status_code == 200:
         assert r.content == b""
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_ids_in_paths(client: TestClient, payload: str) -> None:
+def test_ids_in_paths(api_client: TestClient, payload: str) -> None:
     for prefix in ("/api/authorities/", "/api/themes/", "/id/"):
-        r = client.get(prefix + payload.replace("%", "%25").replace("\n", "%0A"), headers={"accept": "text/turtle"})
+        r = api_client.get(prefix + payload.replace("%", "%25").replace("\n", "%0A"), headers={"accept": "text/turtle"})
         assert r.status_code in (400, 404), (prefix, payload, r.status_code, r.text)
         if r.status_code == 400:
             assert r.json()["parameter"] == "id"
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_question_parameters(client: TestClient, payload: str) -> None:
-    for question in client.get("/api/questions").json()["items"]:
+def test_question_parameters(api_client: TestClient, payload: str) -> None:
+    for question in api_client.get("/api/questions").json()["items"]:
         for param in question["params"]:
-            r = client.get(f"/api/questions/{question['name']}", params={param: payload})
+            r = api_client.get(f"/api/questions/{question['name']}", params={param: payload})
             check(r, param)
 
 
-def test_library_refuses_iris_that_would_break_out(store: Store) -> None:
+def test_library_refuses_iris_that_would_break_out(api_store: Store) -> None:
     with pytest.raises(res.InvalidParameter) as err:
-        res.list_resources(store, "partnerships", {"authority": "https://x.org/a> } UNION { ?item ?p ?o"})
+        res.list_resources(api_store, "partnerships", {"authority": "https://x.org/a> } UNION { ?item ?p ?o"})
     assert err.value.parameter == "authority"
     with pytest.raises(res.InvalidParameter):
-        res.describe(store, "https://x.org/a>\n")
+        res.describe(api_store, "https://x.org/a>\n")

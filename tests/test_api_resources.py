@@ -24,19 +24,6 @@ from graph.store import Store, open_store
 BASE = "https://w3id.org/coopgraph/id/"
 
 
-@pytest.fixture(scope="module")
-def store() -> Iterator[Store]:
-    s = open_store(":memory:")
-    load(s)
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def client(store: Store) -> TestClient:
-    return TestClient(create_app(store))
-
-
 def ids(body: dict[str, Any]) -> list[str]:
     return [item["id"] for item in body["items"]]
 
@@ -58,18 +45,18 @@ def ids(body: dict[str, Any]) -> list[str]:
         ("labels", 1),
     ],
 )
-def test_every_list_counts_its_kind(client: TestClient, kind: str, expected: int) -> None:
-    r = client.get(f"/api/{kind}")
+def test_every_list_counts_its_kind(api_client: TestClient, kind: str, expected: int) -> None:
+    r = api_client.get(f"/api/{kind}")
     assert r.status_code == 200
     body = r.json()
     assert body["total"] == expected == len(body["items"])
     assert r.headers["X-Total-Count"] == str(expected)
 
 
-def test_themes_list_holds_the_scheme(client: TestClient) -> None:
-    body = client.get("/api/themes?size=500").json()
+def test_themes_list_holds_the_scheme(api_client: TestClient) -> None:
+    body = api_client.get("/api/themes?size=500").json()
     assert "theme/ville-intelligente" in ids(body)
-    narrow = client.get("/api/themes?broader=economie-durable").json()
+    narrow = api_client.get("/api/themes?broader=economie-durable").json()
     assert set(ids(narrow)) == {
         "theme/technologies-information-communication",
         "theme/ville-intelligente",
@@ -77,9 +64,9 @@ def test_themes_list_holds_the_scheme(client: TestClient) -> None:
     }
 
 
-def test_pagination_totals_and_link_headers(client: TestClient) -> None:
-    full = ids(client.get("/api/authorities").json())
-    pages = [client.get(f"/api/authorities?size=2&page={n}") for n in (1, 2, 3)]
+def test_pagination_totals_and_link_headers(api_client: TestClient) -> None:
+    full = ids(api_client.get("/api/authorities").json())
+    pages = [api_client.get(f"/api/authorities?size=2&page={n}") for n in (1, 2, 3)]
     assert [i for p in pages for i in ids(p.json())] == full
     middle = pages[1]
     assert middle.json()["total"] == AUTHORITIES and middle.json()["pages"] == 3
@@ -89,85 +76,85 @@ def test_pagination_totals_and_link_headers(client: TestClient) -> None:
     assert "size=2" in links
     assert 'rel="next"' not in pages[2].headers["Link"]
     assert 'rel="prev"' not in pages[0].headers["Link"]
-    beyond = client.get("/api/authorities?size=2&page=9").json()
+    beyond = api_client.get("/api/authorities?size=2&page=9").json()
     assert beyond["items"] == [] and beyond["total"] == AUTHORITIES
 
 
 @pytest.mark.parametrize(("param", "value"), [("size", "501"), ("size", "0"), ("page", "0"), ("page", "x")])
-def test_bad_pagination_names_the_parameter(client: TestClient, param: str, value: str) -> None:
-    r = client.get(f"/api/places?{param}={value}")
+def test_bad_pagination_names_the_parameter(api_client: TestClient, param: str, value: str) -> None:
+    r = api_client.get(f"/api/places?{param}={value}")
     assert r.status_code == 400
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["parameter"] == param
 
 
-def test_cq1_partnerships_by_partner_country(client: TestClient) -> None:
-    body = client.get("/api/partnerships?country=EC").json()
+def test_cq1_partnerships_by_partner_country(api_client: TestClient) -> None:
+    body = api_client.get("/api/partnerships?country=EC").json()
     assert ids(body) == ["partnership/lille-quito"]
     item = body["items"][0]
     assert [p["id"] for p in item["frenchPartner"]] == ["authority/fr/mel"]
     assert item["startYear"] == 1994
     assert [t["id"] for t in item["themes"]] == ["theme/eau-assainissement"]
-    iri = client.get(f"/api/partnerships?country={BASE}country/sn").json()
+    iri = api_client.get(f"/api/partnerships?country={BASE}country/sn").json()
     assert ids(iri) == ["partnership/besancon-dakar"]
 
 
-def test_cq2_projects_of_an_authority(client: TestClient) -> None:
-    body = client.get("/api/projects?authority=authority/fr/mel").json()
+def test_cq2_projects_of_an_authority(api_client: TestClient) -> None:
+    body = api_client.get("/api/projects?authority=authority/fr/mel").json()
     assert ids(body) == ["project/quito-digital"]
     assert body["items"][0]["status"]["id"] == "status/implementation"
     assert {i["id"] for i in body["items"][0]["involves"]} == {"authority/fr/mel", "authority/ec/quito"}
 
 
-def test_cq3_authority_detail_shows_place_and_country(client: TestClient) -> None:
+def test_cq3_authority_detail_shows_place_and_country(api_client: TestClient) -> None:
     for path in ("/api/authorities/authority/fr/besancon", "/api/authorities/fr/besancon"):
-        body = client.get(path).json()
+        body = api_client.get(path).json()
         assert body["place"]["label"] == "Besançon"
         assert body["country"]["id"] == "country/fr"
-    by_iri = client.get(f"/api/authorities?iri={BASE}authority/sn/dakar").json()
+    by_iri = api_client.get(f"/api/authorities?iri={BASE}authority/sn/dakar").json()
     assert by_iri["country"]["id"] == "country/sn"
 
 
-def test_cq4_cq9_person_memberships(client: TestClient) -> None:
-    body = client.get("/api/people/person/myriam-el-yassa").json()
+def test_cq4_cq9_person_memberships(api_client: TestClient) -> None:
+    body = api_client.get("/api/people/person/myriam-el-yassa").json()
     assert [m["organization"]["id"] for m in body["memberships"]] == ["authority/fr/besancon"]
     assert body["memberships"][0]["role"]["iri"].endswith("person-role/councillor")
-    members = client.get("/api/authorities/fr/besancon").json()["members"]
+    members = api_client.get("/api/authorities/fr/besancon").json()["members"]
     assert [m["member"]["id"] for m in members] == ["person/myriam-el-yassa"]
-    assert ids(client.get("/api/people?organisation=authority/fr/besancon").json()) == ["person/myriam-el-yassa"]
+    assert ids(api_client.get("/api/people?organisation=authority/fr/besancon").json()) == ["person/myriam-el-yassa"]
 
 
-def test_cq5_funding_instruments(client: TestClient) -> None:
-    item = client.get("/api/funding").json()["items"][0]
+def test_cq5_funding_instruments(api_client: TestClient) -> None:
+    item = api_client.get("/api/funding").json()["items"][0]
     assert [o["id"] for o in item["operatedBy"]] == ["organisation/afd"]
     assert [p["id"] for p in item["funds"]] == ["project/quito-digital"]
 
 
-def test_cq6_exchanges_by_theme_label_or_slug(client: TestClient) -> None:
+def test_cq6_exchanges_by_theme_label_or_slug(api_client: TestClient) -> None:
     for theme in ("digital", "ville-intelligente", "economie-durable", "Numérique"):
-        body = client.get(f"/api/exchanges?theme={theme}").json()
+        body = api_client.get(f"/api/exchanges?theme={theme}").json()
         assert ids(body) == ["exchange/digital-dakar"], theme
     item = body["items"][0]
     assert [a["id"] for a in item["sharedBy"]] == ["authority/fr/besancon"]
     assert [a["id"] for a in item["receivedBy"]] == ["authority/sn/dakar"]
-    assert client.get("/api/exchanges?theme=eau-assainissement").json()["total"] == 0
+    assert api_client.get("/api/exchanges?theme=eau-assainissement").json()["total"] == 0
 
 
-def test_cq7_event_detail(client: TestClient) -> None:
-    body = client.get("/api/events/event/2018-meeting").json()
+def test_cq7_event_detail(api_client: TestClient) -> None:
+    body = api_client.get("/api/events/event/2018-meeting").json()
     assert [o["id"] for o in body["organizer"]] == ["organisation/villes-internet"]
     assert {p["id"] for p in body["participants"]} == {"person/myriam-el-yassa", "person/akim-oural"}
     assert body["presentations"][0]["presenter"]["id"] == "person/myriam-el-yassa"
     assert body["presentations"][0]["presents"]["id"] == "partnership/besancon-dakar"
-    assert client.get("/api/events?year_from=2019").json()["total"] == 0
-    assert client.get("/api/events?year_from=2018&year_to=2018").json()["total"] == 1
+    assert api_client.get("/api/events?year_from=2019").json()["total"] == 0
+    assert api_client.get("/api/events?year_from=2018&year_to=2018").json()["total"] == 1
 
 
-def test_cq8_cq10_documents_and_labels(client: TestClient) -> None:
-    doc = client.get("/api/documents").json()["items"][0]
+def test_cq8_cq10_documents_and_labels(api_client: TestClient) -> None:
+    doc = api_client.get("/api/documents").json()["items"][0]
     assert [c["id"] for c in doc["creators"]] == ["person/akim-oural"]
     assert doc["handedOnDate"] == "2018-07-03"
-    label = client.get("/api/labels").json()["items"][0]
+    label = api_client.get("/api/labels").json()["items"][0]
     assert [a["id"] for a in label["awardedBy"]] == ["organisation/villes-internet"]
     assert [a["id"] for a in label["heldBy"]] == ["authority/fr/besancon"]
 
@@ -185,17 +172,17 @@ def test_cq8_cq10_documents_and_labels(client: TestClient) -> None:
         ("theme=digital", {"partnership/besancon-dakar"}),
     ],
 )
-def test_cq11_partnerships_by_status_and_years(client: TestClient, query: str, expected: set[str]) -> None:
-    assert set(ids(client.get(f"/api/partnerships?{query}").json())) == expected
+def test_cq11_partnerships_by_status_and_years(api_client: TestClient, query: str, expected: set[str]) -> None:
+    assert set(ids(api_client.get(f"/api/partnerships?{query}").json())) == expected
 
 
-def test_project_year_and_kind_filters(client: TestClient) -> None:
-    assert ids(client.get("/api/projects?year_to=2004").json()) == ["project/dakar-water"]
-    assert ids(client.get("/api/projects?year_from=2005").json()) == ["project/quito-digital"]
-    communes = client.get("/api/authorities?kind=commune").json()
+def test_project_year_and_kind_filters(api_client: TestClient) -> None:
+    assert ids(api_client.get("/api/projects?year_to=2004").json()) == ["project/dakar-water"]
+    assert ids(api_client.get("/api/projects?year_from=2005").json()) == ["project/quito-digital"]
+    communes = api_client.get("/api/authorities?kind=commune").json()
     assert set(ids(communes)) == {"authority/fr/besancon", "authority/fr/evil"}
-    assert ids(client.get("/api/organisations?kind=association").json()) == ["organisation/villes-internet"]
-    assert set(ids(client.get("/api/places?country=fr").json())) == {"place/3033123", "place/2998324"}
+    assert ids(api_client.get("/api/organisations?kind=association").json()) == ["organisation/villes-internet"]
+    assert set(ids(api_client.get("/api/places?country=fr").json())) == {"place/3033123", "place/2998324"}
 
 
 @pytest.mark.parametrize(
@@ -217,23 +204,23 @@ def test_project_year_and_kind_filters(client: TestClient) -> None:
         ("/api/export?format=turtle&kind=nope", "kind"),
     ],
 )
-def test_errors_are_problems_naming_the_parameter(client: TestClient, query: str, param: str) -> None:
-    r = client.get(query)
+def test_errors_are_problems_naming_the_parameter(api_client: TestClient, query: str, param: str) -> None:
+    r = api_client.get(query)
     assert r.status_code == 400, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
     body = r.json()
     assert body["parameter"] == param and body["status"] == 400 and body["title"]
 
 
-def test_unknown_resource_is_404_problem(client: TestClient) -> None:
-    r = client.get("/api/authorities/fr/nowhere")
+def test_unknown_resource_is_404_problem(api_client: TestClient) -> None:
+    r = api_client.get("/api/authorities/fr/nowhere")
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")
     # a place is not an authority
-    assert client.get("/api/authorities/place/3033123").status_code == 404
+    assert api_client.get("/api/authorities/place/3033123").status_code == 404
 
 
-def test_detail_lists_statements_incoming_and_partnerships(client: TestClient) -> None:
-    body = client.get("/api/authorities/fr/besancon").json()
+def test_detail_lists_statements_incoming_and_partnerships(api_client: TestClient) -> None:
+    body = api_client.get("/api/authorities/fr/besancon").json()
     props = {s["property"]["curie"] for s in body["statements"]}
     assert {"coop:governs", "coop:authorityKind", "rdfs:label", "dcterms:source"} <= props
     incoming = {(s["subject"]["id"], s["property"]["curie"]) for s in body["incoming"]}
@@ -242,86 +229,88 @@ def test_detail_lists_statements_incoming_and_partnerships(client: TestClient) -
     assert body["provenance"]["sources"][0]["id"] == "source/article"
 
 
-def test_lang_parameter_picks_labels(client: TestClient) -> None:
-    fr = client.get("/api/countries/ec").json()
-    en = client.get("/api/countries/ec?lang=en").json()
+def test_lang_parameter_picks_labels(api_client: TestClient) -> None:
+    fr = api_client.get("/api/countries/ec").json()
+    en = api_client.get("/api/countries/ec?lang=en").json()
     assert (fr["label"], en["label"]) == ("Équateur", "Ecuador")
-    assert client.get("/api/countries?lang=de").json()["parameter"] == "lang"
+    assert api_client.get("/api/countries?lang=de").json()["parameter"] == "lang"
 
 
-def test_cq14_provenance(client: TestClient) -> None:
-    body = client.get(f"/api/provenance?iri={BASE}authority/fr/evil").json()
+def test_cq14_provenance(api_client: TestClient) -> None:
+    body = api_client.get(f"/api/provenance?iri={BASE}authority/fr/evil").json()
     (graph,) = body["graphs"]
     assert graph["graph"]["id"] == "graph/batch/b1"
     assert graph["batch"]["id"] == "batch/b1"
     assert graph["date"].startswith("2024-01-02")
     assert graph["file"] == "evil.csv"
-    assert client.get(f"/api/provenance?iri={BASE}authority/none").status_code == 404
-    assert client.get("/api/provenance?iri=a b").json()["parameter"] == "iri"
+    assert api_client.get(f"/api/provenance?iri={BASE}authority/none").status_code == 404
+    assert api_client.get("/api/provenance?iri=a b").json()["parameter"] == "iri"
 
 
-def test_export_whole_graph_in_every_format(client: TestClient, store: Store) -> None:
-    quads = list(store.quads())
-    nq = client.get("/api/export?format=nquads")
+def test_export_whole_graph_in_every_format(api_client: TestClient, api_store: Store) -> None:
+    quads = list(api_store.quads())
+    nq = api_client.get("/api/export?format=nquads")
     assert nq.headers["content-type"].startswith("application/n-quads")
     assert len(list(ox.parse(nq.content, format=ox.RdfFormat.N_QUADS))) == len(quads)
-    ttl = client.get("/api/export?format=turtle")
+    ttl = api_client.get("/api/export?format=turtle")
     triples = {q.triple for q in quads}
     assert {q.triple for q in ox.parse(ttl.content, format=ox.RdfFormat.TURTLE)} == triples
-    jsonld = client.get("/api/export?format=jsonld")
+    jsonld = api_client.get("/api/export?format=jsonld")
     assert jsonld.headers["content-type"].startswith("application/ld+json")
     assert {q.triple for q in ox.parse(jsonld.content, format=ox.RdfFormat.JSON_LD)} == triples
-    rows = list(csv.DictReader(io.StringIO(client.get("/api/export?format=csv").text)))
+    rows = list(csv.DictReader(io.StringIO(api_client.get("/api/export?format=csv").text)))
     assert len(rows) == len(quads)
     assert {"subject", "predicate", "object", "datatype", "language", "graph"} == set(rows[0])
 
 
-def test_export_of_a_filter(client: TestClient) -> None:
-    r = client.get("/api/export?format=nquads&kind=places&country=SN")
+def test_export_of_a_filter(api_client: TestClient) -> None:
+    r = api_client.get("/api/export?format=nquads&kind=places&country=SN")
     subjects = {q.subject.value for q in ox.parse(r.content, format=ox.RdfFormat.N_QUADS)}
     assert subjects == {BASE + "place/2253354"}
-    r = client.get("/api/export?format=turtle&kind=places&country=FR")
+    r = api_client.get("/api/export?format=turtle&kind=places&country=FR")
     subjects = {t.subject.value for t in ox.parse(r.content, format=ox.RdfFormat.TURTLE)}
     # the geometry sub-node of Besançon comes with it
     assert subjects == {BASE + "place/3033123", BASE + "place/3033123#geometry", BASE + "place/2998324"}
-    rows = list(csv.DictReader(io.StringIO(client.get("/api/export?format=csv&kind=partnerships&status=closed").text)))
+    rows = list(
+        csv.DictReader(io.StringIO(api_client.get("/api/export?format=csv&kind=partnerships&status=closed").text))
+    )
     assert {r["subject"] for r in rows} == {BASE + "partnership/lille-quito"}
 
 
-def test_questions_list_and_run(client: TestClient) -> None:
-    listed = client.get("/api/questions").json()["items"]
+def test_questions_list_and_run(api_client: TestClient) -> None:
+    listed = api_client.get("/api/questions").json()["items"]
     names = [q["name"] for q in listed]
     assert names == sorted(names) and all(n.startswith("cq") for n in names)
-    assert client.get("/api/questions/cq99_nothing").status_code == 404
+    assert api_client.get("/api/questions/cq99_nothing").status_code == 404
     if not listed:
         pytest.skip("no competency-question queries yet")
     first = listed[0]
-    r = client.get(f"/api/questions/{first['name']}")
+    r = api_client.get(f"/api/questions/{first['name']}")
     assert r.status_code == 200 and r.json()["count"] == len(r.json()["rows"])
-    assert client.get(f"/api/questions/{first['name']}?no_such_param=1").json()["parameter"] == "no_such_param"
+    assert api_client.get(f"/api/questions/{first['name']}?no_such_param=1").json()["parameter"] == "no_such_param"
 
 
-def test_openapi_documents_every_list_with_its_filters(client: TestClient) -> None:
-    spec = client.get("/openapi.json").json()
+def test_openapi_documents_every_list_with_its_filters(api_client: TestClient) -> None:
+    spec = api_client.get("/openapi.json").json()
     for kind in res.KINDS.values():
         params = {p["name"] for p in spec["paths"][f"/api/{kind.name}"]["get"]["parameters"]}
         assert set(kind.filters) | {"page", "size", "lang", "iri"} == params
         assert f"/api/{kind.name}/{{ident}}" in spec["paths"]
 
 
-def test_docs_served_from_vendored_assets(client: TestClient) -> None:
-    page = client.get("/docs")
+def test_docs_served_from_vendored_assets(api_client: TestClient) -> None:
+    page = api_client.get("/docs")
     assert page.status_code == 200
     assert "/static/vendor/swagger-ui-dist/swagger-ui-bundle.js" in page.text
     assert "cdn" not in page.text.lower() and "unpkg" not in page.text
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"):
-        assert client.get(f"/static/vendor/swagger-ui-dist/{asset}").status_code == 200
-    manifest = json.loads(client.get("/static/vendor/manifest.json").text)
+        assert api_client.get(f"/static/vendor/swagger-ui-dist/{asset}").status_code == 200
+    manifest = json.loads(api_client.get("/static/vendor/manifest.json").text)
     assert manifest["swagger-ui-dist"]["license"] == "Apache-2.0"
 
 
-def test_home_page_links_and_counts(client: TestClient) -> None:
-    page = client.get("/")
+def test_home_page_links_and_counts(api_client: TestClient) -> None:
+    page = api_client.get("/")
     assert page.status_code == 200
     for target in ('href="/map"', 'href="/network"', 'href="/query"', 'href="/docs"', 'href="/static/site.css"'):
         assert target in page.text
@@ -340,7 +329,7 @@ def remote_client(oxigraph: Any) -> Iterator[TestClient]:
 
 
 @pytest.mark.remote
-def test_remote_backend_serves_the_same_answers(remote_client: TestClient, client: TestClient) -> None:
+def test_remote_backend_serves_the_same_answers(remote_client: TestClient, api_client: TestClient) -> None:
     for url in (
         "/api/partnerships?country=EC",
         "/api/partnerships?status=closed&year_from=1995&year_to=2009",
@@ -349,7 +338,7 @@ def test_remote_backend_serves_the_same_answers(remote_client: TestClient, clien
         "/api/exchanges?theme=digital",
         "/api/search?q=besancon",
     ):
-        remote, local = remote_client.get(url), client.get(url)
+        remote, local = remote_client.get(url), api_client.get(url)
         assert remote.status_code == 200, url
         assert remote.json() == local.json(), url
         assert remote.headers.get("Link") == local.headers.get("Link")

@@ -74,7 +74,8 @@ def _concept(store: Store, parameter: str, scheme: str, value: str, *, by_label:
         return COOP_DEF + f"{scheme}/{slug}"
     if by_label:
         key = fold(value)
-        hits = sorted({c for c in members for text, _, _ in index.labels.get(c, []) if fold(text) == key})
+        index.need(members)
+        hits = sorted({c for c in members for text, _, _ in index.labels_of(c) if fold(text) == key})
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:

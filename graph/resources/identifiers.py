@@ -8,6 +8,7 @@ through pyoxigraph's parser, which refuses what could break out of a query or a 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pycountry
 import pyoxigraph as ox
@@ -56,8 +57,9 @@ def country_iri(store: Store, parameter: str, code: str) -> URIRef:
     return URIRef(f"{store.base}country/{code.lower()}")
 
 
+@lru_cache(maxsize=4096)
 def curie(iri: str) -> str:
-    """``iri`` as prefix:local when a known prefix covers it."""
+    """``iri`` as prefix:local when a known prefix covers it (cached: pages repeat a few properties)."""
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_\-]*", iri[len(ns) :]):
             return f"{prefix}:{iri[len(ns) :]}"

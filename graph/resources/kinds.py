@@ -110,7 +110,7 @@ def kind_named(kind: str) -> Kind:
 
 def kinds_of(index: LabelIndex, iri: str) -> list[str]:
     """The API kinds a resource belongs to (by its asserted types)."""
-    types = index.types.get(iri, set())
+    types = index.types_of(iri)
     found = [k.name for k in KINDS.values() if k.cls in types and not k.concept]
     if not found and str(COOP.Report) in types:
         found.append("documents")

@@ -1,20 +1,26 @@
-"""The label index: every label of every resource, folded for search, cached per store version.
+"""Display labels and types of the resources a page shows, fetched for those IRIs only.
 
-SPARQL has no accent folding, and a small in-memory index folds accents once ("besancon"
-finds Besançon) instead of a ``REPLACE`` chain evaluated on every row of every search. The
-same index gives every resource its display label in the language asked for.
+A page names a few hundred resources at most (a list page, the links of a detail). Their labels
+and types come from one query per page (:func:`LabelIndex.need`, a ``VALUES`` block of the page's
+IRIs), not from an index of the whole store: at ten times the Atlas such an index took minutes
+to build and more than a GiB to hold. What is fetched is kept in a small per-store LRU, emptied
+when the store's version moves, so the busiest resources (countries, themes, statuses) cost
+nothing on the next page. Search folds accents in Python (:func:`fold`) over the candidates a
+bound regular expression finds (see :mod:`graph.resources.text_search`).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 import weakref
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from graph.resources.rows import solution_rows
+from graph.resources.rows import select_rows_for, solution_rows
 from graph.store import Store
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -25,21 +31,102 @@ FOAF_NAME = "http://xmlns.com/foaf/0.1/name"
 DC_TITLE = "http://purl.org/dc/terms/title"
 _LABEL_RANK = {SKOS_PREF: 0, RDFS_LABEL: 1, FOAF_NAME: 2, DC_TITLE: 3, SKOS_ALT: 9}
 
+LRU_SIZE = 20_000
+"""Resources whose labels and types are kept between requests, per store."""
 
-@dataclass
+Labels = list[tuple[str, str, str]]
+"""[(text, language, property)] of one resource."""
+_Entry = tuple[Labels, frozenset[str]]
+
+
+class _Cache:
+    """What was fetched for one store at one version: an LRU of IRI → (labels, types), and the
+    concept schemes (a few hundred concepts from the ontology)."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        self.entries: OrderedDict[str, _Entry] = OrderedDict()
+        self.concepts: dict[str, str] | None = None
+        self.lock = threading.Lock()
+
+
+_CACHES: weakref.WeakKeyDictionary[Store, _Cache] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def _cache(store: Store) -> _Cache:
+    with _CACHES_LOCK:
+        cache = _CACHES.get(store)
+        if cache is None or cache.version != store.version:
+            cache = _CACHES[store] = _Cache(store.version)
+        return cache
+
+
 class LabelIndex:
-    """Every label of every resource, their accent-folded keys, and every resource's types."""
+    """The labels and types of the resources one request shows: :meth:`need` fetches them for
+    many IRIs in one query; :meth:`labels_of` and :meth:`types_of` fetch a missing one alone."""
 
-    labels: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
-    """IRI → [(text, language, property)]."""
-    types: dict[str, set[str]] = field(default_factory=dict)
-    keys: list[tuple[str, str, str]] = field(default_factory=list)
-    """(folded key, IRI, text) for search."""
-    concepts: dict[str, str] = field(default_factory=dict)
-    """Concept IRI → scheme IRI."""
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._cache = _cache(store)
+        self._seen: dict[str, _Entry] = {}
 
+    def need(self, iris: Iterable[str]) -> None:
+        """Fetch the labels and types of every IRI of ``iris`` not known yet (one query per 400)."""
+        cache = self._cache
+        missing: list[str] = []
+        with cache.lock:
+            for iri in set(iris):
+                if iri in self._seen:
+                    continue
+                entry = cache.entries.get(iri)
+                if entry is None:
+                    missing.append(iri)
+                else:
+                    cache.entries.move_to_end(iri)
+                    self._seen[iri] = entry
+        if not missing:
+            return
+        labels: dict[str, Labels] = {i: [] for i in missing}
+        types: dict[str, set[str]] = {i: set() for i in missing}
+        for row in select_rows_for(self.store, "api_labels_of", "s", missing):
+            s, p, value = row["s"].value, row["p"].value, row["l"]
+            if p == RDF_TYPE:
+                types[s].add(value.value)
+            elif isinstance(value, ox.Literal):
+                labels[s].append((value.value, value.language or "", p))
+        with cache.lock:
+            for iri in missing:
+                entry = (labels[iri], frozenset(types[iri]))
+                self._seen[iri] = entry
+                cache.entries[iri] = entry
+            while len(cache.entries) > LRU_SIZE:
+                cache.entries.popitem(last=False)
 
-_CACHE: weakref.WeakKeyDictionary[Store, tuple[int, LabelIndex]] = weakref.WeakKeyDictionary()
+    def _entry(self, iri: str) -> _Entry:
+        if iri not in self._seen:
+            self.need((iri,))
+        return self._seen[iri]
+
+    def labels_of(self, iri: str) -> Labels:
+        """Every label of ``iri``: [(text, language, property)]."""
+        return self._entry(iri)[0]
+
+    def types_of(self, iri: str) -> frozenset[str]:
+        """The asserted types of ``iri``."""
+        return self._entry(iri)[1]
+
+    @property
+    def concepts(self) -> dict[str, str]:
+        """Concept IRI → scheme IRI, for every SKOS concept (cached per store version)."""
+        cache = self._cache
+        if cache.concepts is None:
+            found: dict[str, str] = {}
+            for c, scheme in solution_rows(self.store, "api_concepts"):
+                if isinstance(c, ox.NamedNode) and isinstance(scheme, ox.NamedNode):
+                    found[c.value] = scheme.value
+            cache.concepts = found
+        return cache.concepts
 
 
 def fold(text: str) -> str:
@@ -50,32 +137,12 @@ def fold(text: str) -> str:
 
 
 def label_index(store: Store) -> LabelIndex:
-    """The label index of ``store``, rebuilt when the store's version moved."""
-    cached = _CACHE.get(store)
-    if cached is not None and cached[0] == store.version:
-        return cached[1]
-    version = store.version
-    index = LabelIndex()
-    for s, p, lit in solution_rows(store, "api_labels"):
-        if not isinstance(s, ox.NamedNode) or not isinstance(lit, ox.Literal):
-            continue
-        index.labels.setdefault(s.value, []).append((lit.value, lit.language or "", p.value))  # type: ignore[union-attr]
-        key = fold(lit.value)
-        if key:
-            index.keys.append((key, s.value, lit.value))
-    for s, t in solution_rows(store, "api_types"):
-        if isinstance(s, ox.NamedNode) and isinstance(t, ox.NamedNode):
-            index.types.setdefault(s.value, set()).add(t.value)
-    for c, scheme in solution_rows(store, "api_concepts"):
-        if isinstance(c, ox.NamedNode) and isinstance(scheme, ox.NamedNode):
-            index.concepts[c.value] = scheme.value
-    _CACHE[store] = (version, index)
-    return index
+    """A fresh label lookup for one request over ``store`` (sharing the store's small LRU)."""
+    return LabelIndex(store)
 
 
-def label_of(index: LabelIndex, iri: str, lang: str = "fr") -> str | None:
-    """The best display label of ``iri``: preferred over alternate, ``lang`` over others."""
-    candidates = index.labels.get(iri)
+def best_label(candidates: Labels, lang: str = "fr") -> str | None:
+    """The display label among ``candidates``: preferred over alternate, ``lang`` over others."""
     if not candidates:
         return None
 
@@ -85,3 +152,8 @@ def label_of(index: LabelIndex, iri: str, lang: str = "fr") -> str | None:
         return (_LABEL_RANK.get(prop, 5), lang_rank, text)
 
     return min(candidates, key=rank)[0]
+
+
+def label_of(index: LabelIndex, iri: str, lang: str = "fr") -> str | None:
+    """The best display label of ``iri``: preferred over alternate, ``lang`` over others."""
+    return best_label(index.labels_of(iri), lang)

@@ -8,17 +8,31 @@ by display label needs the language preference, so both are done over the rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
 
+from graph import queries
 from graph.resources.filters import parse_filters
 from graph.resources.kinds import MAX_PAGE_SIZE, InvalidParameter, Page, kind_named
-from graph.resources.labels import LabelIndex, fold, label_index
-from graph.resources.rows import select_rows
+from graph.resources.labels import LabelIndex, best_label, fold, label_index
+from graph.resources.rows import select_rows, select_rows_for, solution_rows
 from graph.resources.values import json_value, link
 from graph.store import Store
+
+
+def iris_of_row(row: dict[str, Any]) -> Iterator[str]:
+    """Every IRI a row shows: its IRI values and the IRIs of its ``*_list`` columns."""
+    for name, term in row.items():
+        if isinstance(term, ox.NamedNode):
+            yield term.value
+        elif name.endswith("_list") and isinstance(term, ox.Literal):
+            yield from term.value.split()
 
 
 def item_of(store: Store, index: LabelIndex, row: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -50,7 +64,13 @@ def list_resources(
     lang: str = "fr",
 ) -> Page:
     """One page of the resources of ``kind`` matching ``filters`` (text values, validated here),
-    ordered by label, with the total number of matches."""
+    ordered by label, with the total number of matches.
+
+    Kinds with an order query (``api_order_{kind}``: the matching items and their labels, no
+    facets) are ordered first — kept in a small LRU per store version, filters and language —
+    and the list query then runs for the items of the page only (a ``VALUES`` block): its
+    aggregates over every item took seconds at Atlas scale. Small kinds run the list query whole.
+    """
     spec = kind_named(kind)
     if not isinstance(page, int) or page < 1:
         raise InvalidParameter("page", f"expected an integer ≥ 1, got {page!r}")
@@ -58,10 +78,60 @@ def list_resources(
         raise InvalidParameter("size", f"expected an integer from 1 to {MAX_PAGE_SIZE}, got {size!r}")
     terms = parse_filters(store, spec, filters or {})
     index = label_index(store)
-    rows = select_rows(store, spec.query, keep_unbound=True, **terms)
-    items = sorted((item_of(store, index, row, lang) for row in rows), key=_sort_key)
     start = (page - 1) * size
-    return Page(items=items[start : start + size], total=len(items), page=page, size=size)
+    if f"api_order_{spec.name}" not in queries.names():
+        rows = select_rows(store, spec.query, keep_unbound=True, **terms)
+        index.need(i for row in rows for i in iris_of_row(row))
+        items = sorted((item_of(store, index, row, lang) for row in rows), key=_sort_key)
+        return Page(items=items[start : start + size], total=len(items), page=page, size=size)
+    order = _order(store, spec.name, terms, lang)
+    shown = order[start : start + size]
+    rows = select_rows_for(store, spec.query, "item", shown, **terms) if shown else []
+    by_iri = {row["item"].value: row for row in rows}
+    names = _columns(spec.query)
+    index.need([*shown, *(i for row in rows for i in iris_of_row(row))])
+    page_items = [item_of(store, index, {n: by_iri[iri].get(n) for n in names}, lang) for iri in shown if iri in by_iri]
+    return Page(items=page_items, total=len(order), page=page, size=size)
+
+
+ORDER_CACHE_SIZE = 8
+"""Orders of lists kept per store (each one IRI per matching item)."""
+_ORDERS: weakref.WeakKeyDictionary[Store, tuple[int, OrderedDict[tuple[Any, ...], list[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_ORDERS_LOCK = threading.Lock()
+
+
+def _order(store: Store, kind: str, terms: dict[str, Any], lang: str) -> list[str]:
+    """The IRIs of the items of ``kind`` matching ``terms``, ordered by display label then IRI."""
+    key = (kind, lang, tuple(sorted((k, str(v)) for k, v in terms.items())))
+    version = store.version
+    with _ORDERS_LOCK:
+        cached = _ORDERS.get(store)
+        if cached is not None and cached[0] == version and key in cached[1]:
+            cached[1].move_to_end(key)
+            return cached[1][key]
+    labels: dict[str, list[tuple[str, str, str]]] = {}
+    for item, p, lit in solution_rows(store, f"api_order_{kind}", **terms):
+        found = labels.setdefault(item.value, [])
+        if isinstance(lit, ox.Literal) and p is not None:
+            found.append((lit.value, lit.language or "", p.value))
+    keys = {iri: (fold(best_label(found, lang) or "") or "\uffff", iri) for iri, found in labels.items()}
+    order = sorted(keys, key=keys.__getitem__)
+    with _ORDERS_LOCK:
+        cached = _ORDERS.get(store)
+        if cached is None or cached[0] != version:
+            cached = _ORDERS[store] = (version, OrderedDict())
+        cached[1][key] = order
+        while len(cached[1]) > ORDER_CACHE_SIZE:
+            cached[1].popitem(last=False)
+    return order
+
+
+def _columns(query: str) -> list[str]:
+    """The projected variables of a named list query, in order (``?item`` first)."""
+    head = queries.load(query).text.split("WHERE", 1)[0]
+    return re.findall(r"(?:AS\s+|SELECT\s+)\?(\w+)", head)
 
 
 def matching_iris(store: Store, kind: str, filters: Mapping[str, str | None] | None = None) -> list[str]:
