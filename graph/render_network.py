@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from pyvis.network import Network
 
 from graph.render_assets import asset, render_template
 from graph.render_filters import NO_FILTERS, Filters, select
 from graph.render_index import MapIndex, Partnership, map_index
 from graph.store import Store
+
+if TYPE_CHECKING:  # pyvis (and IPython behind it) costs ~0.25 s to import: loaded when a page is drawn
+    from pyvis.network import Network
 
 MAX_NODES = 1500
 """Above this many authorities the view shows countries instead."""
@@ -162,6 +164,8 @@ def _country_network(index: MapIndex, graph: nx.Graph, lang: str) -> dict[str, A
 
 def pyvis_network(data: dict[str, Any]) -> Network:
     """A pyvis ``Network`` holding ``data``'s nodes and edges, set in one pass (no per-call scans)."""
+    from pyvis.network import Network
+
     net = Network(height="100%", width="100%", select_menu=True, filter_menu=True, cdn_resources="in_line")
     net.nodes = [dict(node) for node in data["nodes"]]
     net.node_ids = [node["id"] for node in data["nodes"]]

@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -78,7 +77,12 @@ def shapes_graph() -> Graph:
 
 
 def validate(data: Graph, *, with_ontology: bool = True) -> Report:
-    """Validate ``data`` (plus, by default, the ontology it refers to) against the shapes."""
+    """Validate ``data`` (plus, by default, the ontology it refers to) against the shapes.
+
+    pySHACL is imported here, not at module level: it costs about 0.5 s, and the server imports
+    this module (through the Graph Store routes) at start while most processes never validate."""
+    from pyshacl import validate as shacl_validate
+
     graph = data
     if with_ontology:
         graph = Graph()

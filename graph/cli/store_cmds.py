@@ -193,8 +193,14 @@ def validate(store: Store, as_json: bool) -> None:
     show_default=True,
     help="Load the ontology and seed first if the store holds no ontology (always so for ':memory:').",
 )
+@click.option(
+    "--access-log/--no-access-log",
+    default=False,
+    show_default=True,
+    help="Log one line per request (off by default: it costs a share of the server's only thread).",
+)
 @store_options()
-def serve(store: Store, host: str, port: int, initialise: bool) -> None:
+def serve(store: Store, host: str, port: int, initialise: bool, access_log: bool) -> None:
     """Serve the SPARQL endpoint, the API, the map and the linked-data pages."""
     import uvicorn
 
@@ -204,7 +210,7 @@ def serve(store: Store, host: str, port: int, initialise: bool) -> None:
         click.echo(f"{store.location}: initialised with the ontology and the seed graph", err=True)
     app = create_app(store)
     click.echo(f"serving {store.location} on http://{host}:{port}/", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
 
 
 commands = [init, query, export, stats, validate, serve]
