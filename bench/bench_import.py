@@ -3,7 +3,8 @@
 Each import runs in its own process (a fresh interpreter: the gazetteer and shapes are loaded
 as a user's first import would load them, with the gazetteer's disk cache warm) into an
 in-memory store with the ontology and seed (the generated records name the seed's funding
-instruments). Reported per case: wall time, CPU time, peak RSS, and the report's counts.
+instruments). Reported per case: wall time, CPU time (the figure to compare on a shared machine:
+wall time stretches with other processes' load), peak RSS, the load average, and the report's counts.
 Target (issue 4): the twin-town file, validation included, under 30 s on 2 cores.
 
     .venv/bin/python -m bench.bench_import              # scale 1 (13,000-odd records)
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -40,6 +42,7 @@ def _measure(path: Path, mapping: Path | None, scale: float | None = None) -> di
     store = open_store(":memory:")
     store.init()
     content = path.read_bytes()
+    load_before = os.getloadavg()[0]
     wall, cpu = time.perf_counter(), time.process_time()
     report = import_file(store, path.name, content, mapping=mapping)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -55,6 +58,8 @@ def _measure(path: Path, mapping: Path | None, scale: float | None = None) -> di
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # The machine may be shared: the 1-minute load average before and after says how much.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 

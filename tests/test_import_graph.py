@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from rdflib import URIRef
 
-from graph import batches
-from graph.ingest.context import with_rows
-from graph.ingest.pipeline import import_file
+from graph import batches, queries
+from graph.bindings import with_rows
+from graph.ingest.context import known
+from graph.ingest.pipeline import ImportReport, import_file
 from graph.store import Store
 
 COOP = "https://w3id.org/coopgraph/def#"
@@ -18,6 +19,13 @@ FUNDED = (
     "Déchets;Besançon;Dakar;Sénégal;Appels à projets de la DAECT;\n"
     "Numérique;Besançon;Dakar;Sénégal;DAECT calls for projects;\n"
 )
+
+
+def _imported(store: Store, name: str, content: str) -> ImportReport:
+    """``content`` imported as the file ``name``, every row accepted."""
+    report = import_file(store, name, content.encode("utf-8"))
+    assert report.status == "imported", [i.text() for i in report.issues]
+    return report
 
 
 def _quads(store: Store) -> set[str]:
@@ -40,8 +48,7 @@ def test_records_naming_the_seeds_instruments_import(seeded_store: Store) -> Non
     base = seeded_store.base
     before = _instruments(seeded_store)
     assert {f"{base}funding/ficol", f"{base}funding/appels-a-projets-daect"} <= before
-    report = import_file(seeded_store, "funded.csv", FUNDED.encode("utf-8"))
-    assert report.status == "imported", [i.text() for i in report.issues]
+    report = _imported(seeded_store, "funded.csv", FUNDED)
     assert report.imported == 3 and not report.errors
     assert _instruments(seeded_store) == before
     funded = _pairs(seeded_store, "fundedBy")
@@ -82,8 +89,7 @@ def test_instrument_from_an_earlier_batch(seeded_store: Store) -> None:
     first = import_file(seeded_store, "instrument.ttl", turtle.encode("utf-8"))
     assert first.status == "imported", [i.text() for i in first.issues]
     content = FUNDED.splitlines()[0] + "\nEau pour tous;Besançon;Dakar;Sénégal;Fonds test;\n"
-    second = import_file(seeded_store, "uses.csv", content.encode("utf-8"))
-    assert second.status == "imported", [i.text() for i in second.issues]
+    second = _imported(seeded_store, "uses.csv", content)
     assert (f"{base}project/eau-pour-tous", f"{base}funding/fonds-test") in _pairs(seeded_store, "fundedBy")
     batches.undo(seeded_store, second.batch or "")
     assert f"{base}funding/fonds-test" in _instruments(seeded_store)
@@ -96,18 +102,16 @@ def test_partner_reconciled_with_the_authority_governing_its_place(seeded_store:
     content = (
         "French authority;authority kind;partner authority;partner country\n"
         "Métropole européenne de Lille;intercommunalité;Quito;Équateur\n"
-    ).encode()
-    report = import_file(seeded_store, "quito.csv", content)
-    assert report.status == "imported", [i.text() for i in report.issues]
+    )
+    report = _imported(seeded_store, "quito.csv", content)
     assert report.created == 0 and report.merged >= 3
     subjects = {q.subject.value for q in seeded_store.quads(report.graph)}
     assert f"{base}authority/ec/district-metropolitain-de-quito" in subjects
     assert f"{base}partnership/metropole-europeenne-de-lille-district-metropolitain-de-quito" in subjects
     assert not any(s.startswith(f"{base}authority/ec/quito") for s in subjects)
     after = _quads(seeded_store)
-    assert import_file(seeded_store, "quito.csv", content).status == "already-imported"
-    again = import_file(seeded_store, "quito-copy.csv", content + b"\n")
-    assert again.status == "imported" and again.created == 0
+    assert import_file(seeded_store, "quito.csv", content.encode()).status == "already-imported"
+    assert _imported(seeded_store, "quito-copy.csv", content + "\n").created == 0
     assert {q for q in _quads(seeded_store) - after if "/batch/" not in q and "/graph/meta" not in q} == set()
 
 
@@ -117,14 +121,13 @@ def test_french_authority_reconciled_by_place(seeded_store: Store) -> None:
     content = (
         "French authority;French authority place;partner authority;partner country\n"
         "Mairie de Besançon;Besançon;Dakar;Sénégal\n"
-    ).encode()
-    report = import_file(seeded_store, "besancon.csv", content)
-    assert report.status == "imported", [i.text() for i in report.issues]
-    assert report.created == 0
+    )
+    assert _imported(seeded_store, "besancon.csv", content).created == 0
     assert (f"{base}partnership/besancon-dakar", f"{base}authority/fr/besancon") in {
         (s, o) for s, o in _members(seeded_store)
     }
-    assert not seeded_store.ask("import_node_exists", node=URIRef(f"{base}authority/fr/mairie-de-besancon"))
+    mairie, besancon = f"{base}authority/fr/mairie-de-besancon", f"{base}authority/fr/besancon"
+    assert known(seeded_store, [mairie, besancon]) == {besancon}
 
 
 def _members(store: Store) -> set[tuple[str, str]]:
@@ -141,8 +144,7 @@ def test_kind_decides_between_commune_and_intercommunalite(seeded_store: Store, 
     an intercommunalité named "Lille" is the MEL."""
     base = seeded_store.base
     content = f"French authority;authority kind;partner authority;partner country\nLille;{kind};Dakar;Sénégal\n"
-    report = import_file(seeded_store, "lille.csv", content.encode("utf-8"))
-    assert report.status == "imported", [i.text() for i in report.issues]
+    report = _imported(seeded_store, "lille.csv", content)
     members = {a for _, a in _members(seeded_store) if a.startswith(f"{base}authority/fr/")}
     assert f"{base}{expected}" in members
     minted = f"{base}authority/fr/lille" in members
@@ -150,11 +152,19 @@ def test_kind_decides_between_commune_and_intercommunalite(seeded_store: Store, 
     assert report.created == (1 if minted else 0) + 1  # and the new Lille–Dakar partnership
 
 
-def test_with_rows_binds_each_node_as_data() -> None:
-    text = with_rows("import_node_types", "node", ["https://e.org/a", "https://e.org/b"])
-    assert "VALUES ?node { <https://e.org/a> <https://e.org/b> }" in text
+def test_with_rows_binds_each_node_as_data(seeded_store: Store) -> None:
+    """One VALUES row per node at the top of the outermost WHERE group; an IRI that would end
+    the block is refused, not printed."""
+    base = seeded_store.base
+    text = with_rows(queries.load("import_node_types").text, "node", ["https://e.org/a", "https://e.org/b"])
+    assert "WHERE { VALUES ?node { <https://e.org/a> <https://e.org/b> }" in " ".join(text.split())
     with pytest.raises(ValueError):
-        with_rows("import_node_types", "node", ["https://e.org/x> } ?s ?p ?o {"])
+        with_rows(queries.load("import_node_types").text, "node", ["https://e.org/x> } ?s ?p ?o {"])
+    with pytest.raises(ValueError, match="WHERE"):
+        with_rows("SELECT * {}", "node", ["https://e.org/a"])
+    ficol, nowhere = f"{base}funding/ficol", f"{base}funding/nowhere"
+    _, rows = seeded_store.select_values(with_rows(queries.load("import_node_types").text, "node", [ficol, nowhere]))
+    assert {(node, cls) for node, cls in rows} == {(ficol, f"{COOP}FundingInstrument")}
 
 
 def test_context_types_satisfy_sh_class_without_being_validated() -> None:

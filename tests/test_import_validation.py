@@ -120,3 +120,22 @@ def test_pyshacl_engine_of_validate_batch_agrees_too(batch: Graph) -> None:
     _end_before_start(graph)
     _untagged_name(graph)
     assert _flagged(validate_batch(set(graph), engine="pyshacl")) == _flagged(validate_batch(set(graph)))
+
+
+def test_triple_index_is_a_set_of_triples() -> None:
+    """What a batch is held in: each triple once, found by subject and predicate, streamed whole."""
+    import pyoxigraph as ox
+
+    from graph.ingest.triple_index import TripleIndex
+
+    a, b, p, q = (ox.NamedNode(f"https://e.org/{x}") for x in "abpq")
+    one, two = ox.Literal("1"), ox.Literal("2", language="fr")
+    index = TripleIndex([(a, p, one), (a, p, two), (a, p, one), (a, q, b)])
+    index.add(b, p, one)
+    index.add(a, q, b)
+    assert len(index) == 4
+    assert sorted(map(str, (ox.Triple(*t) for t in index))) == sorted(
+        map(str, [ox.Triple(a, p, one), ox.Triple(a, p, two), ox.Triple(a, q, b), ox.Triple(b, p, one)])
+    )
+    assert (a, p, two) in index and (b, p, two) not in index and (b, q, a) not in index
+    assert list(index.objects(a, p)) == [one, two] and not index.objects(b, q)

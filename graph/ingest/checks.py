@@ -3,10 +3,6 @@ stated them."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from rdflib import URIRef
-
 from graph.ingest.context import touched
 from graph.ingest.mapping import Plan
 from graph.ingest.report import Issue
@@ -20,17 +16,16 @@ def check_batch(store: Store, built: Built, the_plan: Plan | None) -> list[Issue
     it links to."""
     from graph.ingest.validation import validate_batch
 
-    around = touched(store, built.triples, built.ox_triples(), built.merged)
-    data: set[tuple[Any, Any, Any]] = built.triples | around.triples
+    around = touched(store, built.triples, built.merged)
     try:
-        problems = validate_batch(data, ox_data=built.ox_triples() + around.ox_triples, context_types=around.types)
+        problems = validate_batch(built.triples, context=around.triples, context_types=around.types)
     except FileNotFoundError:  # no shapes yet: the ontology is still being written
         return []
     issues = []
     for problem in problems:
         focus = problem.focus.split("#", 1)[0] if problem.focus not in built.origins else problem.focus
         origins = built.origins.get(focus) or built.origins.get(problem.focus) or [focus]
-        fname = PREDICATE_FIELDS.get(URIRef(problem.path)) if problem.path else None
+        fname = PREDICATE_FIELDS.get(problem.path) if problem.path else None
         fname = fname or built.node_field.get(focus)
         column = the_plan.column_of(fname) if (the_plan and fname) else None
         severity = "error" if problem.severity == "Violation" else "warning"

@@ -15,37 +15,21 @@ one ``VALUES`` row per node, in chunks, so a batch of 26,000 records costs a han
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
 from graph import queries
+from graph.bindings import with_rows
+from graph.ingest.triple_index import TripleIndex
 from graph.results import Solutions, Triples
 from graph.store import Store
-from graph.terms import to_rdflib
 
 CHUNK = 2000
 """Nodes per query: a few hundred kilobytes of query text, well within what servers accept."""
-
-_OUTER_GROUP = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
-_COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*$", re.MULTILINE)
-
-
-def with_rows(name: str, variable: str, nodes: Iterable[str]) -> str:
-    """The named query ``name`` with ``?variable`` bound to each of ``nodes`` (IRIs), one
-    ``VALUES`` row each, opening its outermost ``WHERE`` group as :mod:`graph.bindings` does
-    for one row. Each IRI is printed by pyoxigraph (validated, escaped): data, never syntax."""
-    text = _COMMENT_LINE.sub("", queries.load(name).text)
-    match = _OUTER_GROUP.search(text)
-    if match is None:
-        raise ValueError(f"{name} has no WHERE group to bind")
-    values = " ".join(str(ox.NamedNode(node)) for node in nodes)
-    return f"{text[: match.end()]} VALUES ?{variable} {{ {values} }} {text[match.end() :]}"
 
 
 def _chunks(nodes: Iterable[str]) -> Iterator[list[str]]:
@@ -54,11 +38,16 @@ def _chunks(nodes: Iterable[str]) -> Iterator[list[str]]:
         yield ordered[start : start + CHUNK]
 
 
+def _bound(name: str, nodes: list[str]) -> str:
+    """The named query ``name`` with ``?node`` bound to each of ``nodes``."""
+    return with_rows(queries.load(name).text, "node", nodes)
+
+
 def descriptions(store: Store, nodes: Iterable[str]) -> list[ox.Triple]:
     """Every triple the graph states about ``nodes``."""
     out: list[ox.Triple] = []
     for chunk in _chunks(nodes):
-        result = store.run(with_rows("import_node", "node", chunk))
+        result = store.run(_bound("import_node", chunk))
         assert isinstance(result, Triples)
         out.extend(result.triples)
     return out
@@ -68,7 +57,7 @@ def known(store: Store, nodes: Iterable[str]) -> set[str]:
     """Those of ``nodes`` the graph states anything about."""
     out: set[str] = set()
     for chunk in _chunks(nodes):
-        result = store.run(with_rows("import_nodes_known", "node", chunk))
+        result = store.run(_bound("import_nodes_known", chunk))
         assert isinstance(result, Solutions)
         out.update(row[0].value for row in result.rows if row[0] is not None)
     return out
@@ -78,7 +67,7 @@ def classes_of(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
     """The classes (``rdf:type``) the graph gives each of ``nodes`` that it holds."""
     out: dict[str, set[str]] = defaultdict(set)
     for chunk in _chunks(nodes):
-        result = store.run(with_rows("import_node_types", "node", chunk))
+        result = store.run(_bound("import_node_types", chunk))
         assert isinstance(result, Solutions)
         for node, cls in result.rows:
             if node is not None and cls is not None:
@@ -88,25 +77,20 @@ def classes_of(store: Store, nodes: Iterable[str]) -> dict[str, set[str]]:
 
 @dataclass
 class Touched:
-    """What the graph states that a batch's validation must see (rdflib and pyoxigraph terms)."""
+    """What the graph states that a batch's validation must see (pyoxigraph terms)."""
 
     triples: set[tuple[Any, Any, Any]] = field(default_factory=set)
-    ox_triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
-    types: dict[URIRef, set[URIRef]] = field(default_factory=dict)
+    """The descriptions of the merged nodes, less what the batch states again."""
+    types: dict[ox.NamedNode, set[ox.NamedNode]] = field(default_factory=dict)
+    """Other existing nodes the batch links to → their classes in the graph."""
 
 
-def touched(
-    store: Store,
-    batch: set[tuple[Any, Any, Any]],
-    batch_ox: Iterable[tuple[Any, Any, Any]],
-    merged: Iterable[str],
-) -> Touched:
+def touched(store: Store, batch: TripleIndex, merged: Iterable[str]) -> Touched:
     """The descriptions of the ``merged`` nodes (and their sub-nodes) and the classes of every
     other node under the store's base that the batch or those descriptions link to.
 
-    ``batch`` is the batch's triples as rdflib terms, ``batch_ox`` the same as pyoxigraph terms
-    (scanned for links: comparing pyoxigraph terms is native code, rdflib's ``__eq__`` is not,
-    and a twin-town batch has 400,000 triples)."""
+    ``batch`` is the batch's triples (pyoxigraph terms, compared in native code: a twin-town
+    batch has 400,000 triples)."""
     out = Touched()
     merged = set(merged)
     stated = descriptions(store, merged)
@@ -117,20 +101,20 @@ def touched(
     }
     stated += descriptions(store, fragments - merged)
     for t in stated:
-        triple = (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+        triple = (t.subject, t.predicate, t.object)
         if triple not in batch:
             out.triples.add(triple)
-            out.ox_triples.append((t.subject, t.predicate, t.object))
     base = store.base
     named = ox.NamedNode
-    described: set[Any] = set()
+    described: set[Any] = set(batch.by_subject)
     objects: set[Any] = set()
-    for triples in (batch_ox, out.ox_triples):
-        for s, _, o in triples:
-            described.add(s)
-            if type(o) is named:
-                objects.add(o)
-    linked = [o.value for o in objects - described if o.value.startswith(base)]
+    for predicates in batch.by_subject.values():
+        for values in predicates.values():
+            objects.update(values)
+    for s, _, o in out.triples:
+        described.add(s)
+        objects.add(o)
+    linked = [o.value for o in objects - described if type(o) is named and o.value.startswith(base)]
     for node, classes in classes_of(store, linked).items():
-        out.types[URIRef(node)] = {URIRef(c) for c in classes}
+        out.types[named(node)] = {named(c) for c in classes}
     return out

@@ -1,12 +1,13 @@
 """The meta-graph record of an import's warnings and skipped rows, as ``coop:Flag`` nodes.
 
 Flags are fragments of the batch's IRI (``{batch}#flag-N``, ``{batch}#rejected-N``) written with
-its record, so undoing the batch removes them too; ``cq15_import_flags`` lists them.
+its record, so undoing the batch removes them too; ``cq15_import_flags`` lists them. They are
+pyoxigraph terms, like the batch's triples (a large file has thousands of warnings).
 """
 
 from __future__ import annotations
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
 from rdflib.namespace import PROV, RDF, RDFS
 
 from graph.batches import Batch
@@ -14,11 +15,23 @@ from graph.ingest.report import ImportReport, Issue
 from graph.namespaces import COOP
 from graph.store import Store
 
+FlagTriple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
 
-def flag_triples(store: Store, batch: Batch, report: ImportReport) -> list[tuple[URIRef, URIRef, object]]:
+_TYPE = ox.NamedNode(str(RDF.type))
+_COMMENT = ox.NamedNode(str(RDFS.comment))
+_LABEL = ox.NamedNode(str(RDFS.label))
+_GENERATED_BY = ox.NamedNode(str(PROV.wasGeneratedBy))
+_FLAG = ox.NamedNode(str(COOP.Flag))
+_FLAG_OF = ox.NamedNode(str(COOP.flagOf))
+_FLAG_CODE = ox.NamedNode(str(COOP.flagCode))
+_STATED = ox.NamedNode(str(COOP.statedValue))
+_CORRECTED = ox.NamedNode(str(COOP.correctedValue))
+
+
+def flag_triples(store: Store, batch: Batch, report: ImportReport) -> list[FlagTriple]:
     """The meta-graph record of each warning (``#flag-N``) and each skipped row (``#rejected-N``)."""
-    b = URIRef(batch.iri(store))
-    out: list[tuple[URIRef, URIRef, object]] = []
+    b = ox.NamedNode(batch.iri(store))
+    out: list[FlagTriple] = []
     rejected_rows: dict[str, list[Issue]] = {}
     n_flag = 0
     for issue in report.issues:
@@ -26,10 +39,10 @@ def flag_triples(store: Store, batch: Batch, report: ImportReport) -> list[tuple
             rejected_rows.setdefault(issue.where, []).append(issue)
             continue
         n_flag += 1
-        flag = URIRef(f"{b}#flag-{n_flag}")
-        out += _one_flag(flag, b, issue, URIRef(issue.node) if issue.node else b)
+        flag = ox.NamedNode(f"{b.value}#flag-{n_flag}")
+        out += _one_flag(flag, b, issue, ox.NamedNode(issue.node) if issue.node else b)
     for n, (where, issues) in enumerate(rejected_rows.items(), 1):
-        flag = URIRef(f"{b}#rejected-{n}")
+        flag = ox.NamedNode(f"{b.value}#rejected-{n}")
         first = issues[0]
         merged = Issue(
             "error", "rejected-record", where, first.column, "; ".join(i.text() for i in issues), stated=first.stated
@@ -38,18 +51,18 @@ def flag_triples(store: Store, batch: Batch, report: ImportReport) -> list[tuple
     return out
 
 
-def _one_flag(flag: URIRef, batch: URIRef, issue: Issue, about: URIRef) -> list[tuple[URIRef, URIRef, object]]:
+def _one_flag(flag: ox.NamedNode, batch: ox.NamedNode, issue: Issue, about: ox.NamedNode) -> list[FlagTriple]:
     where = issue.where + (f", column {issue.column!r}" if issue.column else "")
-    triples: list[tuple[URIRef, URIRef, object]] = [
-        (flag, RDF.type, COOP.Flag),
-        (flag, PROV.wasGeneratedBy, batch),
-        (flag, COOP.flagOf, about),
-        (flag, COOP.flagCode, Literal(issue.code)),
-        (flag, RDFS.label, Literal(where)),
-        (flag, RDFS.comment, Literal(issue.message, lang="en")),
+    triples: list[FlagTriple] = [
+        (flag, _TYPE, _FLAG),
+        (flag, _GENERATED_BY, batch),
+        (flag, _FLAG_OF, about),
+        (flag, _FLAG_CODE, ox.Literal(issue.code)),
+        (flag, _LABEL, ox.Literal(where)),
+        (flag, _COMMENT, ox.Literal(issue.message, language="en")),
     ]
     if issue.stated:
-        triples.append((flag, COOP.statedValue, Literal(issue.stated)))
+        triples.append((flag, _STATED, ox.Literal(issue.stated)))
     if issue.corrected:
-        triples.append((flag, COOP.correctedValue, URIRef(issue.corrected)))
+        triples.append((flag, _CORRECTED, ox.NamedNode(issue.corrected)))
     return triples

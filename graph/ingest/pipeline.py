@@ -40,7 +40,7 @@ from graph.gazetteer import gazetteer
 from graph.ingest import readers
 from graph.ingest.checks import check_batch
 from graph.ingest.context import known
-from graph.ingest.flags import flag_triples
+from graph.ingest.flags import FlagTriple, flag_triples
 from graph.ingest.mapping import Mapping, MappingError, load_mapping, plan
 from graph.ingest.prepare import Prepared, prepare_row
 from graph.ingest.report import ImportReport, Issue, Progress
@@ -48,7 +48,9 @@ from graph.ingest.resolve import Resolver, load_existing
 from graph.ingest.to_rdf import Builder, Built
 from graph.namespaces import COOP
 from graph.store import Store
-from graph.terms import to_rdflib
+
+_REJECTED_COUNT = ox.NamedNode(str(COOP.rejectedCount))
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 __all__ = ["ImportReport", "Issue", "Progress", "import_file"]
 
@@ -145,8 +147,9 @@ def _import(
         batch.records, batch.created, batch.merged = report.records, report.created, report.merged
         batch.skipped, batch.warnings = report.skipped, len(report.warnings)
         batch.label = f"import of {report.source}"
-        b = URIRef(batch.iri(store))
-        flags.append((b, COOP.rejectedCount, Literal(report.skipped)))
+        flags.append(
+            (ox.NamedNode(batch.iri(store)), _REJECTED_COUNT, ox.Literal(str(report.skipped), datatype=_INTEGER))
+        )
         report.graph = _write(store, batch, built, flags)
         report.batch = batch.id
         report.status = "imported"
@@ -155,12 +158,13 @@ def _import(
     return report
 
 
-def _write(store: Store, batch: Batch, built: Built, flags: list[tuple[URIRef, URIRef, object]]) -> str:
-    """The batch's triples in its own graph and its record in the meta graph, one transaction
-    (what :func:`graph.batches.write_batch` does, from the pyoxigraph terms already made)."""
-    graph = ox.NamedNode(batch.graph(store))
-    quads = [ox.Quad(s, p, o, graph) for s, p, o in built.ox_triples()]  # type: ignore[arg-type]
-    quads.extend(batches.record_quads(store, batch, flags))
+def _write(store: Store, batch: Batch, built: Built, flags: list[FlagTriple]) -> str:
+    """The batch's triples in its own graph and its record and flags in the meta graph, one
+    transaction (what :func:`graph.batches.write_batch` does, from the pyoxigraph terms already made)."""
+    graph, meta = ox.NamedNode(batch.graph(store)), ox.NamedNode(store.meta_graph)
+    quads = [ox.Quad(s, p, o, graph) for s, p, o in built.triples]
+    quads.extend(batches.record_quads(store, batch))
+    quads.extend(ox.Quad(s, p, o, meta) for s, p, o in flags)
     store.add(quads)
     return graph.value
 
@@ -259,31 +263,24 @@ def _rdf(store: Store, report: ImportReport, filename: str, content: bytes) -> B
     triples = readers.read_rdf(content, filename, store.base)
     built = Built()
     subjects: set[str] = set()
+    typed: set[str] = set()
+    rdf_type = ox.NamedNode(str(RDF.type))
     for t in triples:
-        s, p, o = to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)
-        built.triples.add((s, p, o))  # type: ignore[arg-type]
-        if isinstance(s, URIRef):
-            subjects.add(str(s))
-            built.origins[str(s)] = [str(s)]
-    typed = _TypedView(built)
+        s, p = t.subject, t.predicate
+        built.triples.add(s, p, t.object)
+        if isinstance(s, ox.NamedNode):
+            subjects.add(s.value)
+            built.origins[s.value] = [s.value]
+            if p == rdf_type:
+                typed.add(s.value)
     existing = known(store, subjects)
     for subject in subjects:
         if subject in existing:
             built.merged.add(subject)
-        elif (URIRef(subject), RDF.type, None) in typed:
+        elif subject in typed:
             built.created.add(subject)
     report.records = len(subjects)
     problems = check_batch(store, built, None)
     report.issues.extend(problems)
     report.imported = report.records - len({i.where for i in problems if i.severity == "error"})
     return built
-
-
-class _TypedView:
-    """``(s, rdf:type, None) in view``: does the batch type ``s``?"""
-
-    def __init__(self, built: Built) -> None:
-        self.typed = {str(s) for s, p, _ in built.triples if p == RDF.type}
-
-    def __contains__(self, triple: tuple[object, object, object]) -> bool:
-        return str(triple[0]) in self.typed

@@ -165,6 +165,8 @@ class Resolver:
         self.existing = existing
         self.gaz = gaz
         self._country_iris: dict[str, URIRef] = {}
+        self._partnerships: dict[tuple[str, str, str, str], URIRef] = {}
+        self._sides: dict[tuple[str, str, str | None, str | None, str], tuple[Side, list[Note]]] = {}
 
     def country_iri(self, iso2: str) -> URIRef:
         iri = self._country_iris.get(iso2)
@@ -174,6 +176,20 @@ class Resolver:
         return iri
 
     def side(
+        self, name: str, country: Country, kind: str | None, place_name: str | None, field_prefix: str
+    ) -> tuple[Side, list[Note]]:
+        """The authority ``name`` of ``country`` resolved, and the notes that says about it.
+
+        Remembered for the import (the answer depends only on the arguments and on what the
+        graph held when it started): twin-town pairs name the same towns thousands of times.
+        The answer is shared, so callers must not change it."""
+        key = (name, country.iso2, kind, place_name, field_prefix)
+        found = self._sides.get(key)
+        if found is None:
+            found = self._sides[key] = self._side(name, country, kind, place_name, field_prefix)
+        return found
+
+    def _side(
         self, name: str, country: Country, kind: str | None, place_name: str | None, field_prefix: str
     ) -> tuple[Side, list[Note]]:
         notes: list[Note] = []
@@ -242,8 +258,15 @@ class Resolver:
         return next(iter(found)) if len(found) == 1 else None
 
     def partnership(self, a: Side, b: Side) -> URIRef:
-        known = self.existing.partnerships.get(frozenset({str(a.authority), str(b.authority)}))
-        return URIRef(known) if known else mint.partnership(self.base, a.key, b.key)
+        """The partnership of two sides: the graph's, whatever its IRI, or a minted one
+        (remembered: a twin-town file lists most pairs twice, once from each town)."""
+        key = (str(a.authority), str(b.authority), a.key, b.key)
+        found = self._partnerships.get(key)
+        if found is None:
+            known = self.existing.partnerships.get(frozenset(key[:2]))
+            found = URIRef(known) if known else mint.partnership(self.base, a.key, b.key)
+            self._partnerships[key] = self._partnerships[(key[1], key[0], key[3], key[2])] = found
+        return found
 
     def project(self, title: str) -> URIRef:
         known = self.existing.projects.get(fold(title))

@@ -10,29 +10,30 @@ queries of ``ontology/shapes.ttl`` this gives exactly the per-node results.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.namespace import RDFS
 
+from graph.ingest.shacl_core import ontology_triples
 from graph.namespaces import PREFIXES
-from graph.terms import to_ox
-from graph.validate import Problem, ontology_graph
+from graph.validate import Problem
 
 
 @cache
 def _ontology_subclass_quads() -> tuple[ox.Quad, ...]:
     """``rdfs:subClassOf`` of the ontology, so a constraint's targets include subclass instances."""
-    return tuple(
-        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph())  # type: ignore[arg-type]
-        for s, p, o in ontology_graph().triples((None, RDFS.subClassOf, None))
-    )
+    subclass_of = ox.NamedNode(_SUBCLASS_OF)
+    return tuple(ox.Quad(t.subject, t.predicate, t.object) for t in ontology_triples() if t.predicate == subclass_of)
 
 
 _VARIABLE_PREDICATE = re.compile(r"[?$]\w+\s+[?$]\w+\s+[?$]\w+")
+_A = re.compile(r"(?<![\w:?$<\"'])a(?![\w:>-])")
+"""The keyword ``a`` (or anything that looks like it: then ``rdf:type`` is kept, to be safe)."""
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 
 @cache
@@ -41,7 +42,9 @@ def _predicates_named(select: str) -> frozenset[str] | None:
     when it may match any predicate (a variable in predicate position)."""
     if _VARIABLE_PREDICATE.search(select):
         return None
-    out = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#subClassOf"}
+    out = {_SUBCLASS_OF}
+    if _A.search(select):
+        out.add(_RDF_TYPE)
     out.update(re.findall(r"<([^<>\s]+)>", select))
     for prefix, local in re.findall(r"\b([A-Za-z][\w-]*):([A-Za-z_][\w-]*)", select):
         if prefix in PREFIXES:
@@ -61,36 +64,36 @@ def _constraint_predicates(selects: list[str]) -> set[str] | None:
     return wanted
 
 
-_FOCUS_QUERY = "SELECT DISTINCT ?this WHERE {{ ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{target}> }}"
-
-
 def sparql_constraints(
-    data: Graph | set[tuple[Any, Any, Any]] | None,
-    ox_data: Iterable[tuple[Any, Any, Any]] | None,
+    triples: Iterable[tuple[Any, Any, Any]],
     constraints: list[tuple[str, str, str]],
 ) -> list[Problem]:
-    """Each constraint's SELECT once over all the data, keeping the rows of its shape's targets."""
-    triples = ox_data if ox_data is not None else [(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data or ()]
+    """Each constraint's SELECT once over all the data (pyoxigraph terms), keeping the rows of
+    its shape's targets."""
     wanted = _constraint_predicates([select for _, select, _ in constraints])
+    named = None if wanted is None else {ox.NamedNode(iri) for iri in wanted}  # compared natively
+    rdf_type, subclass_of = ox.NamedNode(_RDF_TYPE), ox.NamedNode(_SUBCLASS_OF)
     default = ox.DefaultGraph()
+    quads: list[ox.Quad] = []
+    typed: list[tuple[Any, Any]] = []
+    sub: dict[Any, set[Any]] = defaultdict(set)
+    for q in _ontology_subclass_quads():
+        sub[q.subject].add(q.object)
+    for s, p, o in triples:
+        if p == rdf_type:
+            typed.append((s, o))
+        elif p == subclass_of:
+            sub[s].add(o)
+        if named is None or p in named:
+            quads.append(ox.Quad(s, p, o, default))
     store = ox.Store()
-    if wanted is None:
-        store.extend(ox.Quad(s, p, o, default) for s, p, o in triples)  # type: ignore[arg-type]
-    else:
-        store.extend(
-            ox.Quad(s, p, o, default)  # type: ignore[arg-type]
-            for s, p, o in triples
-            if p.value in wanted  # type: ignore[union-attr]
-        )
+    store.extend(quads)
     store.extend(_ontology_subclass_quads())
+    focus_of = _focus(typed, sub, {ox.NamedNode(target) for target, _, _ in constraints})
     header = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
     out: list[Problem] = []
-    focus_of: dict[str, set[str]] = {}
     for target, select, message in constraints:
-        if target not in focus_of:
-            answer = store.query(_FOCUS_QUERY.format(target=target))
-            focus_of[target] = {row["this"].value for row in answer}  # type: ignore[union-attr, index]
-        focus = focus_of[target]
+        focus = focus_of.get(target, set())
         if not focus:
             continue
         query = header + select.replace("$this", "?this")
@@ -112,4 +115,28 @@ def sparql_constraints(
                     shape=target,
                 )
             )
+    return out
+
+
+def _focus(typed: list[tuple[Any, Any]], sub: dict[Any, set[Any]], targets: set[ox.NamedNode]) -> dict[str, set[str]]:
+    """Target class IRI → its instances (with ``rdfs:subClassOf``), as the shape's focus nodes:
+    what ``?this a/rdfs:subClassOf* <target>`` would answer, without querying for it."""
+    supers: dict[Any, set[Any]] = {}
+
+    def targets_of(cls: Any) -> set[Any]:
+        found = supers.get(cls)
+        if found is None:
+            seen, todo = {cls}, [cls]
+            while todo:
+                for sup in sub.get(todo.pop(), ()):
+                    if sup not in seen:
+                        seen.add(sup)
+                        todo.append(sup)
+            found = supers[cls] = seen & targets
+        return found
+
+    out: dict[str, set[str]] = defaultdict(set)
+    for node, cls in typed:
+        for target in targets_of(cls):
+            out[target.value].add(node.value)
     return out

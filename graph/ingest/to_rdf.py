@@ -5,6 +5,10 @@ add what is new (an alias as ``skos:altLabel``). An entity the graph already hol
 described again: the batch adds its type, a new alias and its source, never a second label
 in a language it already has, a second kind or a second place. ``origins`` maps every node
 to the rows that produced it, so a SHACL result can be reported against its row.
+
+The triples are pyoxigraph terms from the start: a batch of 400,000 triples is validated and
+written as such, and building rdflib terms (whose constructors and ``__eq__`` are Python code)
+only to convert them afterwards took a third of the time of an import.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
+from rdflib import URIRef
 from rdflib import namespace as _ns
 
 from graph import mint
@@ -23,19 +28,19 @@ from graph import namespaces as _coop_ns
 from graph.gazetteer import Country, fold
 from graph.ingest.records import PilotRecord
 from graph.ingest.resolve import Resolver, Side
+from graph.ingest.triple_index import TripleIndex
 from graph.namespaces import AUTHORITY_KIND, GEONAMES, STATUS
-from graph.terms import OxTerm, to_ox
+from graph.terms import OxTerm
 
 
 class _Terms:
-    """A namespace whose terms are looked up once: rdflib builds a new ``URIRef`` (and checks
-    it) on every ``NS.term`` access, which is a third of the time of building 400,000 triples."""
+    """A namespace whose terms are made once, as pyoxigraph named nodes."""
 
     def __init__(self, namespace: Any) -> None:
-        self._namespace = namespace
+        self._namespace = str(namespace)
 
-    def __getattr__(self, name: str) -> URIRef:
-        term = URIRef(str(self._namespace[name]))
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        term = ox.NamedNode(self._namespace + name)
         setattr(self, name, term)
         return term
 
@@ -51,55 +56,40 @@ RDFS = _Terms(_ns.RDFS)
 SKOS = _Terms(_ns.SKOS)
 XSD = _Terms(_ns.XSD)
 
-Triple = tuple[URIRef, URIRef, object]
+Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, OxTerm]
 
-PREDICATE_FIELDS: dict[URIRef, str] = {
-    COOP.startYear: "start_year",
-    COOP.endDate: "end_date",
-    COOP.status: "status",
-    COOP.theme: "themes",
-    COOP.budget: "amount",
-    COOP.amount: "amount",
-    COOP.fundedBy: "funding_instrument",
-    DCTERMS.title: "title",
-    DCTERMS.description: "description",
-    COOP.inCountry: "country",
+PREDICATE_FIELDS: dict[str, str] = {
+    COOP.startYear.value: "start_year",
+    COOP.endDate.value: "end_date",
+    COOP.status.value: "status",
+    COOP.theme.value: "themes",
+    COOP.budget.value: "amount",
+    COOP.amount.value: "amount",
+    COOP.fundedBy.value: "funding_instrument",
+    DCTERMS.title.value: "title",
+    DCTERMS.description.value: "description",
+    COOP.inCountry.value: "country",
 }
+"""Predicate IRI → the record field its value comes from (to report a problem at a column)."""
+
+
+def decimal(value: Decimal) -> ox.Literal:
+    """An ``xsd:decimal`` in plain notation (``150000``, never ``1.5E+5``: the lexical form
+    rdflib gave, so batches made before and after agree)."""
+    return ox.Literal(f"{value:f}", datatype=XSD.decimal)
 
 
 @dataclass
 class Built:
-    """Triples of a batch and the bookkeeping that reports and counts need."""
+    """Triples of a batch (pyoxigraph terms) and the bookkeeping that reports and counts need."""
 
-    triples: set[Triple] = field(default_factory=set)
+    triples: TripleIndex = field(default_factory=TripleIndex)
     origins: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     """Node IRI → origins (``row 12``…) of the rows that produced it."""
     node_field: dict[str, str] = field(default_factory=dict)
     """Node IRI → the record field that named it (``authority``, ``partner_country``…)."""
     created: set[str] = field(default_factory=set)
     merged: set[str] = field(default_factory=set)
-    _ox: list[tuple[OxTerm, OxTerm, OxTerm]] | None = None
-
-    def ox_triples(self) -> list[tuple[OxTerm, OxTerm, OxTerm]]:
-        """The triples as pyoxigraph terms, converted once (each distinct term once: a batch
-        names the same countries, sources and classes thousands of times)."""
-        if self._ox is None or len(self._ox) != len(self.triples):
-            memo: dict[object, OxTerm] = {}
-            get = memo.get
-            out: list[tuple[OxTerm, OxTerm, OxTerm]] = []
-            for s, p, o in self.triples:  # inlined: three function calls per triple would double the time
-                a = get(s)
-                if a is None:
-                    a = memo[s] = to_ox(s)
-                b = get(p)
-                if b is None:
-                    b = memo[p] = to_ox(p)
-                c = get(o)
-                if c is None:
-                    c = memo[o] = to_ox(o)
-                out.append((a, b, c))
-            self._ox = out
-        return self._ox
 
 
 class Builder:
@@ -107,87 +97,103 @@ class Builder:
 
     def __init__(self, resolver: Resolver, source: URIRef, source_title: str, lang: str) -> None:
         self.resolver = resolver
-        self.source = source
         self.lang = lang
         self.out = Built()
+        self._add = self.out.triples.add
+        self._nodes: dict[str, ox.NamedNode] = {}
         self._described: set[str] = set()
         self._names: dict[str, set[str]] = defaultdict(set)
         self._langs: dict[str, set[str]] = defaultdict(set)
-        self._add(source, RDF.type, COOP.SourceDocument)
-        self._add(source, DCTERMS.title, Literal(source_title, lang="en"))
+        self._folded: dict[str, str] = {}
+        self.source = self.node(source)
+        self._add(self.source, RDF.type, COOP.SourceDocument)
+        self._add(self.source, DCTERMS.title, ox.Literal(source_title, language="en"))
 
     # -- helpers -----------------------------------------------------------------------------
-    def _add(self, s: URIRef, p: URIRef, o: object) -> None:
-        self.out.triples.add((s, p, o))
-
-    def _touch(self, iri: URIRef, origin: str, fname: str) -> bool:
-        """Note that ``origin`` produced ``iri``; ``True`` the first time in this batch."""
+    def node(self, iri: str) -> ox.NamedNode:
+        """The named node of ``iri`` (an rdflib ``URIRef`` or a string), made once per batch:
+        the same countries, places and authorities recur on thousands of rows."""
         key = str(iri)
-        if not self.out.origins[key] or self.out.origins[key][-1] != origin:
-            self.out.origins[key].append(origin)
-        self.out.node_field.setdefault(key, fname)
+        term = self._nodes.get(key)
+        if term is None:
+            term = self._nodes[key] = ox.NamedNode(key)
+        return term
+
+    def _touch(self, key: str, origin: str, fname: str) -> bool:
+        """Note that ``origin`` produced the node ``key``; ``True`` the first time in this batch."""
+        origins = self.out.origins[key]
+        if not origins or origins[-1] != origin:
+            origins.append(origin)
         if key in self._described:
             return False
+        self.out.node_field.setdefault(key, fname)
         self._described.add(key)
-        if self.resolver.exists(iri):
+        if key in self.resolver.existing.entities:
             self.out.merged.add(key)
         else:
             self.out.created.add(key)
         return True
 
-    def _label(self, iri: URIRef, text: str, lang: str, *, pref: bool = False, alias: bool = True) -> None:
+    def _label(self, iri: ox.NamedNode, text: str, lang: str, *, pref: bool = False, alias: bool = True) -> None:
         """A label in ``lang`` unless the entity has one in that language; else an alias."""
-        key = str(iri)
-        folded = fold(text)
-        if folded in self._names[key]:
+        key = iri.value
+        folded = self._folded.get(text)
+        if folded is None:
+            folded = self._folded[text] = fold(text)
+        names = self._names[key]
+        if folded in names:
             return
-        self._names[key].add(folded)
-        existing = self.resolver.existing.label_langs.get(key, set())
+        names.add(folded)
+        existing = self.resolver.existing.label_langs.get(key, ())
         if lang not in existing and lang not in self._langs[key]:
             self._langs[key].add(lang)
-            self._add(iri, RDFS.label, Literal(text, lang=lang))
+            label = ox.Literal(text, language=lang)
+            self._add(iri, RDFS.label, label)
             if pref:
-                self._add(iri, SKOS.prefLabel, Literal(text, lang=lang))
+                self._add(iri, SKOS.prefLabel, label)
         elif alias:
-            self._add(iri, SKOS.altLabel, Literal(text, lang=lang))
+            self._add(iri, SKOS.altLabel, ox.Literal(text, language=lang))
 
     # -- entities ----------------------------------------------------------------------------
-    def country(self, country: Country, origin: str, fname: str) -> URIRef:
-        iri = self.resolver.country_iri(country.iso2)
-        if self._touch(iri, origin, fname):
+    def country(self, country: Country, origin: str, fname: str) -> ox.NamedNode:
+        iri = self.node(self.resolver.country_iri(country.iso2))
+        key = iri.value
+        if self._touch(key, origin, fname):
             self._add(iri, RDF.type, COOP.Country)
-            if not self.resolver.exists(iri):
-                self._add(iri, COOP.isoCode, Literal(country.iso2))
+            if not self.resolver.exists(key):
+                self._add(iri, COOP.isoCode, ox.Literal(country.iso2))
             self._label(iri, country.name_en, "en", pref=True, alias=False)
             self._label(iri, country.name_fr, "fr", pref=True, alias=False)
             self._add(iri, DCTERMS.source, self.source)
         return iri
 
-    def side(self, side: Side, origin: str, fname: str) -> URIRef:
+    def side(self, side: Side, origin: str, fname: str) -> ox.NamedNode:
         country = self.country(side.country, origin, f"{fname}_country")
-        place = side.place
-        if self._touch(place, origin, f"{fname}_place" if fname else fname):
+        place = self.node(side.place)
+        key = place.value
+        if self._touch(key, origin, f"{fname}_place" if fname else fname):
             self._add(place, RDF.type, COOP.Place)
-            if not self.resolver.exists(place):
+            if not self.resolver.exists(key):
                 self._add(place, COOP.inCountry, country)
                 city = side.city
                 if city is not None:
                     lat, lon = Decimal(str(city.lat)), Decimal(str(city.lon))
-                    geometry = mint.geometry(place)
-                    self._add(place, WGS.lat, Literal(lat, datatype=XSD.decimal))
-                    self._add(place, WGS.long, Literal(lon, datatype=XSD.decimal))
+                    geometry = self.node(mint.geometry(side.place))
+                    self._add(place, WGS.lat, decimal(lat))
+                    self._add(place, WGS.long, decimal(lon))
                     self._add(place, GEO.hasGeometry, geometry)
                     self._add(geometry, RDF.type, GEO.Geometry)
-                    self._add(geometry, GEO.asWKT, Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral))
-                    self._add(place, COOP.geonamesId, Literal(str(city.geonames_id)))
-                    self._add(place, OWL.sameAs, URIRef(f"{GEONAMES}{city.geonames_id}/"))
+                    self._add(geometry, GEO.asWKT, ox.Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral))
+                    self._add(place, COOP.geonamesId, ox.Literal(str(city.geonames_id)))
+                    self._add(place, OWL.sameAs, self.node(f"{GEONAMES}{city.geonames_id}/"))
             self._label(place, side.place_name, "en" if side.city else self.lang, alias=True)
             self._add(place, DCTERMS.source, self.source)
-        authority = side.authority
-        if self._touch(authority, origin, fname):
+        authority = self.node(side.authority)
+        key = authority.value
+        if self._touch(key, origin, fname):
             self._add(authority, RDF.type, COOP.LocalAuthority)
-            if not self.resolver.exists(authority):
-                self._add(authority, COOP.authorityKind, AUTHORITY_KIND[side.kind])
+            if not self.resolver.exists(key):
+                self._add(authority, COOP.authorityKind, self.node(AUTHORITY_KIND[side.kind]))
                 self._add(authority, COOP.governs, place)
             self._add(authority, DCTERMS.source, self.source)
         self._label(authority, side.name, self.lang, pref=True)
@@ -195,13 +201,13 @@ class Builder:
 
     def record(
         self, record: PilotRecord, a: Side, b: Side, origin: str, themes: list[URIRef], instrument: URIRef | None
-    ) -> URIRef:
+    ) -> ox.NamedNode:
         """The triples of one record: both authorities, their partnership, and its project."""
         first = self.side(a, origin, "authority")
         second = self.side(b, origin, "partner")
-        partnership = self.resolver.partnership(a, b)
+        partnership = self.node(self.resolver.partnership(a, b))
         left, right = sorted((a, b), key=lambda s: s.key)
-        if self._touch(partnership, origin, ""):
+        if self._touch(partnership.value, origin, ""):
             self._add(partnership, RDF.type, COOP.Partnership)
             self._label(partnership, f"{left.name} – {right.name}", self.lang, alias=False)
             self._add(partnership, DCTERMS.source, self.source)
@@ -213,48 +219,50 @@ class Builder:
             self._add(partnership, COOP.foreignPartner, foreign)
         target = partnership
         if record.title:
-            project = self.resolver.project(record.title)
-            if self._touch(project, origin, "title"):
+            project_iri = self.resolver.project(record.title)
+            project = self.node(project_iri)
+            if self._touch(project.value, origin, "title"):
                 self._add(project, RDF.type, COOP.Project)
                 self._label(project, record.title, self.lang, alias=False)
-                if not (self.resolver.exists(project)):
-                    self._add(project, DCTERMS.title, Literal(record.title, lang=self.lang))
+                if not self.resolver.exists(project_iri):
+                    self._add(project, DCTERMS.title, ox.Literal(record.title, language=self.lang))
                 self._add(project, DCTERMS.source, self.source)
             self._add(project, COOP.partOfPartnership, partnership)
             self._add(project, COOP.involves, first)
             self._add(project, COOP.involves, second)
             if record.description:
-                self._add(project, DCTERMS.description, Literal(record.description, lang=self.lang))
+                self._add(project, DCTERMS.description, ox.Literal(record.description, language=self.lang))
             if instrument is not None:
+                funding = self.node(instrument)
                 if record.amount is not None:
-                    grant = mint.grant(self.resolver.base, record.title, str(instrument).rsplit("/", 1)[-1])
-                    if self._touch(grant, origin, "amount"):
+                    grant = self.node(mint.grant(self.resolver.base, record.title, funding.value.rsplit("/", 1)[-1]))
+                    if self._touch(grant.value, origin, "amount"):
                         self._add(grant, RDF.type, COOP.Grant)
-                        self._add(grant, COOP.fromInstrument, instrument)
+                        self._add(grant, COOP.fromInstrument, funding)
                         self._add(grant, COOP.fundsProject, project)
-                        self._add(grant, COOP.amount, Literal(record.amount, datatype=XSD.decimal))
+                        self._add(grant, COOP.amount, decimal(record.amount))
                         self._add(grant, DCTERMS.source, self.source)
                     self._add(project, COOP.fundedBy, grant)
                 else:
-                    self._add(project, COOP.fundedBy, instrument)
+                    self._add(project, COOP.fundedBy, funding)
             elif record.amount is not None:
-                self._add(project, COOP.budget, Literal(record.amount, datatype=XSD.decimal))
+                self._add(project, COOP.budget, decimal(record.amount))
             target = project
         elif record.description:
-            self._add(partnership, DCTERMS.description, Literal(record.description, lang=self.lang))
+            self._add(partnership, DCTERMS.description, ox.Literal(record.description, language=self.lang))
         # Dates, status and themes belong to the project when there is one (a partnership may
         # hold several projects, each with its own), else to the partnership.
         self._facts(target, record, themes)
         return partnership
 
-    def _facts(self, node: URIRef, record: PilotRecord, themes: Iterable[URIRef]) -> None:
+    def _facts(self, node: ox.NamedNode, record: PilotRecord, themes: Iterable[URIRef]) -> None:
         if record.start_year is not None:
-            self._add(node, COOP.startYear, Literal(record.start_year, datatype=XSD.integer))
+            self._add(node, COOP.startYear, ox.Literal(str(record.start_year), datatype=XSD.integer))
         if record.end_date is not None:
-            self._add(node, COOP.endDate, Literal(record.end_date, datatype=XSD.date))
+            self._add(node, COOP.endDate, ox.Literal(record.end_date.isoformat(), datatype=XSD.date))
         if record.status:
-            self._add(node, COOP.status, STATUS[record.status])
+            self._add(node, COOP.status, self.node(STATUS[record.status]))
         for theme in themes:
-            self._add(node, COOP.theme, theme)
+            self._add(node, COOP.theme, self.node(theme))
         if record.source_url:
-            self._add(node, DCTERMS.source, URIRef(record.source_url))
+            self._add(node, DCTERMS.source, self.node(record.source_url))

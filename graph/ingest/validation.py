@@ -12,17 +12,20 @@ This module splits the shapes in those halves and turns pySHACL's results into p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from functools import cache
+from itertools import chain
 from typing import Any
 
-from pyshacl import validate as shacl_validate
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from graph.ingest.shacl_core import Native, native_ok
 from graph.ingest.shacl_sparql import sparql_constraints
+from graph.ingest.triple_index import TripleIndex
 from graph.paths import ontology_dir
+from graph.terms import to_ox, to_rdflib
 from graph.validate import Problem, ontology_graph
 
 
@@ -48,36 +51,44 @@ def _split_shapes() -> tuple[Graph, list[tuple[str, str, str]]]:
 
 
 def validate_batch(
-    data: Graph | set[tuple[Any, Any, Any]],
+    data: Graph | Iterable[tuple[Any, Any, Any]],
     *,
     engine: str = "native",
-    ox_data: Iterable[tuple[Any, Any, Any]] | None = None,
+    context: Iterable[tuple[Any, Any, Any]] = (),
     context_types: Mapping[Any, Iterable[Any]] | None = None,
 ) -> list[Problem]:
     """Every SHACL result for ``data`` (plus the ontology), Violations and Warnings.
 
-    ``engine="native"`` evaluates the SHACL Core components used by ``ontology/shapes.ttl``
-    in Python over indexes of the data (seconds for 10⁵ nodes); ``"pyshacl"`` runs pySHACL
-    (the reference, used in tests to check the native engine agrees). ``ox_data`` is the same
-    triples as pyoxigraph terms when the caller already has them (saves converting twice).
+    ``data`` is an rdflib graph, or triples of rdflib terms or of pyoxigraph terms (what the
+    importer builds, as a :class:`~graph.ingest.triple_index.TripleIndex`; not a mix).
+    ``context`` is more triples the data must conform together with (what the graph already
+    states about the nodes a batch describes again), in the same terms.
 
-    ``context_types`` maps nodes outside the batch that it links to (rdflib terms) to their
-    classes in the graph: they satisfy ``sh:class`` without being validated themselves. (The
-    pySHACL engine cannot tell them apart, so it gets them as ``rdf:type`` triples and also
+    ``engine="native"`` evaluates the SHACL Core components used by ``ontology/shapes.ttl`` in
+    Python over indexes of the data (seconds for 10⁵ nodes);
+    ``"pyshacl"`` runs pySHACL (the reference, used in tests to check the native engine agrees).
+
+    ``context_types`` maps nodes outside the batch that it links to (rdflib or pyoxigraph terms)
+    to their classes in the graph: they satisfy ``sh:class`` without being validated themselves.
+    (The pySHACL engine cannot tell them apart, so it gets them as ``rdf:type`` triples and also
     validates them as focus nodes: the native engine is the one imports use.)
     """
     shapes, constraints = _split_shapes()
+    triples, around = _as_ox(data), _as_ox(context)
+    types = {to_ox(node): {to_ox(c) for c in classes} for node, classes in (context_types or {}).items()}
     if engine == "native" and native_ok(shapes):
-        problems = Native(shapes, data, context_types).run()
+        problems = Native(shapes, triples, types, around).run()
     else:
+        from pyshacl import validate as shacl_validate  # 0.5 s to import: only when asked
+
         graph = Graph()
         for triple in ontology_graph():
             graph.add(triple)
-        for triple in data:
-            graph.add(triple)
-        for node, classes in (context_types or {}).items():
+        for s, p, o in chain(triples, around):
+            graph.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+        for node, classes in types.items():
             for cls in classes:
-                graph.add((node, RDF.type, cls))
+                graph.add((to_rdflib(node), RDF.type, to_rdflib(cls)))
         shapes_copy = Graph()
         for triple in shapes:
             shapes_copy.add(triple)
@@ -86,8 +97,29 @@ def validate_batch(
         )
         problems = list(_problems(results))
     if constraints:
-        problems.extend(sparql_constraints(data if ox_data is None else None, ox_data, constraints))
+        problems.extend(sparql_constraints(chain(triples, around), constraints))
     return problems
+
+
+def _as_ox(data: Graph | Iterable[tuple[Any, Any, Any]]) -> Collection[tuple[Any, Any, Any]]:
+    """``data`` as triples of pyoxigraph terms (as they are when the first one is)."""
+    if isinstance(data, TripleIndex):
+        return data
+    triples = data if isinstance(data, Collection) and not isinstance(data, Graph) else list(data)
+    first = next(iter(triples), None)
+    if first is None or isinstance(first[0], (ox.NamedNode, ox.BlankNode)):
+        return triples
+    memo: dict[Any, Any] = {}
+    out = []
+    for triple in triples:
+        terms = []
+        for term in triple:
+            found = memo.get(term)
+            if found is None:
+                found = memo[term] = to_ox(term)
+            terms.append(found)
+        out.append((terms[0], terms[1], terms[2]))
+    return out
 
 
 def _problems(results: Graph) -> list[Problem]:
