@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 from api_data import AUTHORITIES, load
 from fastapi.testclient import TestClient
+from rdflib import URIRef
 
 from api.app import create_app
 from graph import resources as res
@@ -227,6 +228,41 @@ def test_detail_lists_statements_incoming_and_partnerships(api_client: TestClien
     assert ("partnership/besancon-dakar", "org:hasMember") in incoming
     assert [p["id"] for p in body["partnerships"]] == ["partnership/besancon-dakar"]
     assert body["provenance"]["sources"][0]["id"] == "source/article"
+
+
+def test_detail_sub_collections_page_through_incoming_and_partnerships(
+    api_client: TestClient, api_store: Store
+) -> None:
+    iri = BASE + "country/fr"
+    detail = api_client.get("/api/countries/fr").json()
+    assert detail["incomingTotal"] == len(detail["incoming"]) >= 2  # under the cap: all of them, no "more"
+    assert detail["partnershipsTotal"] == len(detail["partnerships"]) >= 1 and "more" not in detail
+    # the paginated routes give the same rows, in the same order, a page at a time
+    pages = [api_client.get("/api/incoming", params={"iri": iri, "size": 1, "page": n}) for n in (1, 2)]
+    assert [p.json()["items"][0] for p in pages] == detail["incoming"][:2]
+    assert pages[0].json()["total"] == detail["incomingTotal"] and 'rel="next"' in pages[0].headers["Link"]
+    partnerships = api_client.get("/api/partnerships-of", params={"iri": iri, "size": 500}).json()
+    assert partnerships["items"] == detail["partnerships"] and partnerships["total"] == detail["partnershipsTotal"]
+    # past the cap a detail embeds the first rows only, with the totals
+    capped = res.about(api_store, iri, size=1)
+    assert capped["incoming"] == detail["incoming"][:1] and capped["incomingTotal"] == detail["incomingTotal"]
+    assert len(capped["partnerships"]) == 1 and capped["partnershipsTotal"] == detail["partnershipsTotal"]
+    assert api_client.get("/api/incoming", params={"iri": BASE + "place/nowhere"}).status_code == 404
+    assert api_client.get("/api/incoming", params={"iri": "not an iri"}).json()["parameter"] == "iri"
+    assert api_client.get("/api/partnerships-of", params={"iri": iri, "size": 0}).json()["parameter"] == "size"
+
+
+@pytest.mark.parametrize("kind", ["authorities", "partnerships", "projects"])
+def test_country_order_walked_from_the_country_matches_the_filter(api_store: Store, kind: str) -> None:
+    """``api_order_{kind}_in_country`` (used when a country is given) finds what the general order
+    query's FILTER EXISTS finds, with each other filter too."""
+    from graph.resources.rows import solution_rows
+
+    for code in ("fr", "sn", "ec"):
+        country = URIRef(BASE + "country/" + code)
+        variant = set(solution_rows(api_store, f"api_order_{kind}_in_country", country=country))
+        assert variant == set(solution_rows(api_store, f"api_order_{kind}", country=country))
+        assert code != "fr" or variant
 
 
 def test_lang_parameter_picks_labels(api_client: TestClient) -> None:

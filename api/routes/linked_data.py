@@ -8,7 +8,7 @@ An IRI the graph says nothing about gets a 404: an HTML page or problem+json, by
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -130,6 +130,7 @@ def resource(
         href=lambda i: _href(store, i),
         short=lambda i: _short(store, i),
         lang=lang,
+        more_query=urlencode({"iri": iri}),
         **about,
     )
     response.headers.update(vary)

@@ -55,6 +55,18 @@ def _links(request: Request, page: res.Page) -> dict[str, str]:
     }
 
 
+def _more(request: Request, detail: dict[str, Any]) -> dict[str, Any]:
+    """``detail`` with ``more``: where to page through its incoming links and partnerships when
+    it embeds only the first of them."""
+    more = {}
+    for name, route in (("incoming", "/api/incoming"), ("partnerships", "/api/partnerships-of")):
+        if detail.get(f"{name}Total", 0) > len(detail.get(name, ())):
+            more[name] = f"{route}?{urlencode({'iri': detail['iri']})}"
+    if more:
+        detail["more"] = more
+    return detail
+
+
 def _list_handler(kind: res.Kind) -> Callable[..., Any]:
     """A list route for ``kind`` whose signature names exactly the filters it accepts (for OpenAPI)."""
 
@@ -64,7 +76,8 @@ def _list_handler(kind: res.Kind) -> Callable[..., Any]:
         page, size, lang = params.pop("page"), params.pop("size"), params.pop("lang")
         try:
             if iri:
-                return JSONResponse(res.get_resource(store, kind.name, res.check_iri("iri", iri), lang))
+                detail = res.get_resource(store, kind.name, res.check_iri("iri", iri), lang)
+                return JSONResponse(_more(request, detail))
             result = res.list_resources(store, kind.name, params, page=page, size=size, lang=lang)
         except res.InvalidParameter as err:
             if err.parameter == "id":
@@ -114,7 +127,7 @@ def _list_handler(kind: res.Kind) -> Callable[..., Any]:
 def _detail_handler(kind: res.Kind) -> Callable[..., Any]:
     def handler(request: Request, ident: str, lang: str = _LANG) -> dict[str, Any]:
         try:
-            return res.get_resource(_store(request), kind.name, ident, lang)
+            return _more(request, res.get_resource(_store(request), kind.name, ident, lang))
         except res.InvalidParameter as err:
             raise invalid(err) from err
         except res.NotFound as err:
@@ -169,6 +182,63 @@ def provenance(request: Request, iri: str = Query(..., description="the resource
         raise invalid(err) from err
 
 
+def _sublist_page(
+    request: Request, fetch: Callable[..., res.Page], iri: str, page: int, size: int, lang: str
+) -> Response:
+    store = _store(request)
+    try:
+        if not res.exists(store, iri):
+            raise Problem(404, "Not found", f"the graph says nothing about {iri}", parameter="iri")
+        result = fetch(store, iri, page=page, size=size, lang=lang)
+    except res.InvalidParameter as err:
+        raise invalid(err) from err
+    body = {
+        "iri": iri,
+        "total": result.total,
+        "page": result.page,
+        "size": result.size,
+        "pages": result.last_page,
+        "items": result.items,
+    }
+    return JSONResponse(body, headers=_links(request, result))
+
+
+_SUBLIST_SIZE = Query(res.SUBLIST_SIZE, ge=1, le=res.MAX_PAGE_SIZE)
+
+
+@router.get(
+    "/api/incoming",
+    summary="The statements pointing at a resource (subject, property, graph), a page at a time: "
+    "a detail embeds only the first of them (its incomingTotal says how many)",
+    response_class=JSONResponse,
+)
+def incoming(
+    request: Request,
+    iri: str = Query(..., description="the resource's IRI"),
+    page: int = Query(1, ge=1),
+    size: int = _SUBLIST_SIZE,
+    lang: str = _LANG,
+) -> Response:
+    return _sublist_page(request, res.incoming, iri, page, size, lang)
+
+
+@router.get(
+    "/api/partnerships-of",
+    summary="The partnerships a resource is part of (as member or partner, through a project, the place "
+    "it is, or the places of a country), a page at a time: a detail embeds only the first of them "
+    "(its partnershipsTotal says how many)",
+    response_class=JSONResponse,
+)
+def partnerships_of(
+    request: Request,
+    iri: str = Query(..., description="the resource's IRI"),
+    page: int = Query(1, ge=1),
+    size: int = _SUBLIST_SIZE,
+    lang: str = _LANG,
+) -> Response:
+    return _sublist_page(request, res.partnerships_of, iri, page, size, lang)
+
+
 @router.get("/api/questions", summary="The competency questions, each a named query with its parameters")
 def questions() -> dict[str, Any]:
     return {"items": cq.list_questions()}
@@ -197,5 +267,7 @@ for _kind in res.KINDS.values():
         f"/api/{_kind.name}/{{ident:path}}",
         _detail_handler(_kind),
         methods=["GET"],
-        summary=f"{_kind.title}: one resource by id ({_kind.segment}/…), with every statement about it",
+        summary=f"{_kind.title}: one resource by id ({_kind.segment}/…), with every statement about it "
+        f"(incoming links and partnerships: the first {res.SUBLIST_SIZE}, their totals, and under "
+        "'more' the /api/incoming and /api/partnerships-of pages of the rest)",
     )

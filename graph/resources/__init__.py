@@ -13,7 +13,16 @@ Modules: :mod:`~graph.resources.kinds` (what is listed, and the errors),
 
 from __future__ import annotations
 
-from graph.resources.details import about, exists, get_resource, memberships, provenance
+from graph.resources.details import (
+    SUBLIST_SIZE,
+    about,
+    exists,
+    get_resource,
+    incoming,
+    memberships,
+    partnerships_of,
+    provenance,
+)
 from graph.resources.exports import EXPORT_FORMATS, describe, export
 from graph.resources.filters import parse_filters
 from graph.resources.identifiers import check_iri, country_iri, curie, id_of, iri_for
@@ -30,6 +39,7 @@ __all__ = [
     "KINDS",
     "MAX_PAGE_SIZE",
     "RDFS_LABEL",
+    "SUBLIST_SIZE",
     "InvalidParameter",
     "Kind",
     "LabelIndex",
@@ -45,6 +55,7 @@ __all__ = [
     "fold",
     "get_resource",
     "id_of",
+    "incoming",
     "iri_for",
     "json_value",
     "kinds_of",
@@ -55,6 +66,7 @@ __all__ = [
     "matching_iris",
     "memberships",
     "parse_filters",
+    "partnerships_of",
     "provenance",
     "search",
     "select_rows",

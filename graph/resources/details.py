@@ -4,18 +4,28 @@ provenance (where each statement comes from, and the flags recorded on it).
 The queries come back unordered and are sorted here: Oxigraph 0.5 decodes IRIs from storage at
 each comparison of an ``ORDER BY``, which cost 125 of the 139 ms of Paris's 569 incoming links.
 Every query runs first; then the labels of every IRI the page shows are fetched in one go.
+
+Two sub-collections can be large — the incoming links (a country: every place in it; a theme:
+every project on it) and the partnerships (a country: every partnership of its authorities) —
+so a detail embeds the first :data:`SUBLIST_SIZE` of each with their totals, and
+:func:`incoming` and :func:`partnerships_of` page through the rest. Both are sorted once per
+store version and kept in a small LRU (:func:`_sublist`): decoding 3,800 IRIs of France's
+incoming links from storage costs 150 ms however few of them are shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.resources.identifiers import check_iri, curie, iri_for
-from graph.resources.kinds import NotFound, kind_named
+from graph.resources.kinds import MAX_PAGE_SIZE, InvalidParameter, NotFound, Page, kind_named
 from graph.resources.labels import LabelIndex, label_index
 from graph.resources.listing import iris_of_row, item_of
 from graph.resources.rows import select_rows
@@ -49,7 +59,8 @@ def get_resource(store: Store, kind: str, ident: str, lang: str = "fr") -> dict[
     Raises :class:`NotFound` if it is not a resource of that kind."""
     spec = kind_named(kind)
     iri = iri_for(store, spec, ident)
-    rows = select_rows(store, spec.query, keep_unbound=True, item=URIRef(iri))
+    # The facets of a country are counts over its places (France: thousands): kept per store version.
+    rows = _sublist(store, spec.query, iri, lambda: select_rows(store, spec.query, keep_unbound=True, item=URIRef(iri)))
     if not rows:
         raise NotFound(f"no {spec.segment} {iri}")
     index = label_index(store)
@@ -60,7 +71,7 @@ def get_resource(store: Store, kind: str, ident: str, lang: str = "fr") -> dict[
         extra["members"] = _membership_rows(store, organization=iri)
     if spec.name == "events":
         extra["presentations"] = _sorted(select_rows(store, "api_presentations", event=URIRef(iri)), "presentation")
-    gathered = _about_rows(store, iri)
+    gathered = _about_rows(store, iri, SUBLIST_SIZE)
     index.need([*iris_of_row(rows[0]), *_iris(r for v in extra.values() for r in v), *_about_iris(gathered)])
     detail = item_of(store, index, rows[0], lang)
     detail["kind"] = spec.name
@@ -70,15 +81,106 @@ def get_resource(store: Store, kind: str, ident: str, lang: str = "fr") -> dict[
     return detail
 
 
-def _about_rows(store: Store, iri: str) -> dict[str, list[dict[str, Any]]]:
-    """The rows of every query :func:`about` shows, sorted."""
+def _about_rows(store: Store, iri: str, size: int = 0) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every query :func:`about` shows, sorted; the first ``size`` incoming links and
+    partnerships (all with ``size=0``)."""
     ref = URIRef(iri)
+    incoming = _incoming_rows(store, iri)
+    partnerships = _partnership_rows(store, iri)
     return {
         "out": _sorted(select_rows(store, "api_out", iri=ref), "p", "o"),
-        "in": _sorted(select_rows(store, "api_in", iri=ref), "p", "s"),
-        "partnerships": _sorted(select_rows(store, "api_partnerships_of", iri=ref), "partnership"),
+        "in": incoming[:size] if size else incoming,
+        "partnerships": partnerships[:size] if size else partnerships,
         "graphs": _sorted(select_rows(store, "api_provenance", iri=ref), "graph"),
         "sources": select_rows(store, "api_sources", iri=ref),
+        "totals": [{"incoming": len(incoming), "partnerships": len(partnerships)}],
+    }
+
+
+SUBLIST_SIZE = 100
+"""Incoming links and partnerships a detail embeds (the rest: :func:`incoming`, :func:`partnerships_of`)."""
+SUBLIST_CACHE_SIZE = 64
+"""Sorted sub-collections kept per store (the busiest resources: countries, themes, big cities)."""
+_SUBLISTS: weakref.WeakKeyDictionary[Store, tuple[int, OrderedDict[tuple[str, str], list[dict[str, Any]]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_SUBLISTS_LOCK = threading.Lock()
+
+
+def _sublist(store: Store, name: str, iri: str, compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The rows ``compute`` gives for ``iri``, kept in a small LRU per store version."""
+    key = (name, iri)
+    version = store.version
+    with _SUBLISTS_LOCK:
+        cached = _SUBLISTS.get(store)
+        if cached is not None and cached[0] == version and key in cached[1]:
+            cached[1].move_to_end(key)
+            return cached[1][key]
+    rows = compute()
+    with _SUBLISTS_LOCK:
+        cached = _SUBLISTS.get(store)
+        if cached is None or cached[0] != version:
+            cached = _SUBLISTS[store] = (version, OrderedDict())
+        cached[1][key] = rows
+        while len(cached[1]) > SUBLIST_CACHE_SIZE:
+            cached[1].popitem(last=False)
+    return rows
+
+
+def _incoming_rows(store: Store, iri: str) -> list[dict[str, Any]]:
+    """Every statement with ``iri`` as object, once per named graph holding it, sorted by
+    property then subject."""
+    return _sublist(store, "in", iri, lambda: _sorted(select_rows(store, "api_in", iri=URIRef(iri)), "p", "s"))
+
+
+def _partnership_rows(store: Store, iri: str) -> list[dict[str, Any]]:
+    """The partnerships ``iri`` is part of (other than itself), sorted by IRI."""
+
+    def compute() -> list[dict[str, Any]]:
+        rows = select_rows(store, "api_partnerships_of", iri=URIRef(iri))
+        return _sorted([r for r in rows if r["partnership"].value != iri], "partnership")
+
+    return _sublist(store, "partnerships", iri, compute)
+
+
+def _check_page(page: int, size: int) -> int:
+    if not isinstance(page, int) or page < 1:
+        raise InvalidParameter("page", f"expected an integer ≥ 1, got {page!r}")
+    if not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidParameter("size", f"expected an integer from 1 to {MAX_PAGE_SIZE}, got {size!r}")
+    return (page - 1) * size
+
+
+def incoming(store: Store, iri: str, page: int = 1, size: int = SUBLIST_SIZE, lang: str = "fr") -> Page:
+    """One page of the statements with ``iri`` as object (subject, property, graph), in the
+    order of a detail's ``incoming``."""
+    check_iri("iri", iri)
+    start = _check_page(page, size)
+    rows = _incoming_rows(store, iri)
+    shown = rows[start : start + size]
+    index = label_index(store)
+    index.need(_iris(shown))
+    return Page(items=[_incoming_item(store, index, row, lang) for row in shown], total=len(rows), page=page, size=size)
+
+
+def partnerships_of(store: Store, iri: str, page: int = 1, size: int = SUBLIST_SIZE, lang: str = "fr") -> Page:
+    """One page of the partnerships ``iri`` is part of (as member or partner, through a project,
+    the place it is, or the places of a country), in the order of a detail's ``partnerships``."""
+    check_iri("iri", iri)
+    start = _check_page(page, size)
+    rows = _partnership_rows(store, iri)
+    shown = rows[start : start + size]
+    index = label_index(store)
+    index.need(_iris(shown))
+    items = [link(store, index, r["partnership"].value, lang) for r in shown]
+    return Page(items=items, total=len(rows), page=page, size=size)
+
+
+def _incoming_item(store: Store, index: LabelIndex, row: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {
+        "subject": json_value(store, index, row["s"], lang),
+        "property": link(store, index, row["p"].value, lang) | {"curie": curie(row["p"].value)},
+        "graph": row["g"].value,
     }
 
 
@@ -90,10 +192,11 @@ def _about_iris(gathered: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
     yield from _iris(gathered["sources"])
 
 
-def about(store: Store, iri: str, lang: str = "fr") -> dict[str, Any]:
-    """What any page says of ``iri``: labels, types, statements both ways, partnerships, provenance."""
+def about(store: Store, iri: str, lang: str = "fr", size: int = SUBLIST_SIZE) -> dict[str, Any]:
+    """What any page says of ``iri``: labels, types, statements both ways, partnerships (the
+    first ``size`` incoming links and partnerships, with their totals), provenance."""
     index = label_index(store)
-    gathered = _about_rows(store, iri)
+    gathered = _about_rows(store, iri, size)
     index.need([iri, *_about_iris(gathered)])
     return _about(store, index, iri, gathered, lang)
 
@@ -110,21 +213,17 @@ def _about(
         }
         for row in gathered["out"]
     ]
-    incoming = [
-        {
-            "subject": json_value(store, index, row["s"], lang),
-            "property": link(store, index, row["p"].value, lang) | {"curie": curie(row["p"].value)},
-            "graph": row["g"].value,
-        }
-        for row in gathered["in"]
-    ]
+    incoming = [_incoming_item(store, index, row, lang) for row in gathered["in"]]
     partnerships = [link(store, index, r["partnership"].value, lang) for r in gathered["partnerships"]]
+    totals = gathered["totals"][0]
     return {
         "labels": [{"value": t, "lang": lg or None, "property": curie(p)} for t, lg, p in index.labels_of(iri)],
         "types": [link(store, index, t, lang) | {"curie": curie(t)} for t in sorted(index.types_of(iri))],
         "statements": out,
         "incoming": incoming,
-        "partnerships": [p for p in partnerships if p["iri"] != iri],
+        "incomingTotal": totals["incoming"],
+        "partnerships": partnerships,
+        "partnershipsTotal": totals["partnerships"],
         "provenance": _provenance(store, index, gathered, lang),
     }
 

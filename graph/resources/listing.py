@@ -86,7 +86,8 @@ def list_resources(
         return Page(items=items[start : start + size], total=len(items), page=page, size=size)
     order = _order(store, spec.name, terms, lang)
     shown = order[start : start + size]
-    rows = select_rows_for(store, spec.query, "item", shown, **terms) if shown else []
+    # The filters were applied by the order query: the list query only adds the facets of the page.
+    rows = _page_rows(store, spec.query, shown)
     by_iri = {row["item"].value: row for row in rows}
     names = _columns(spec.query)
     index.need([*shown, *(i for row in rows for i in iris_of_row(row))])
@@ -94,9 +95,9 @@ def list_resources(
     return Page(items=page_items, total=len(order), page=page, size=size)
 
 
-ORDER_CACHE_SIZE = 8
-"""Orders of lists kept per store (each one IRI per matching item)."""
-_ORDERS: weakref.WeakKeyDictionary[Store, tuple[int, OrderedDict[tuple[Any, ...], list[str]]]] = (
+ORDER_CACHE_SIZE = 32
+"""Orders of lists (each one IRI per matching item) and rows of pages kept per store."""
+_ORDERS: weakref.WeakKeyDictionary[Store, tuple[int, OrderedDict[tuple[Any, ...], list[Any]]]] = (
     weakref.WeakKeyDictionary()
 )
 _ORDERS_LOCK = threading.Lock()
@@ -112,7 +113,10 @@ def _order(store: Store, kind: str, terms: dict[str, Any], lang: str) -> list[st
             cached[1].move_to_end(key)
             return cached[1][key]
     labels: dict[str, list[tuple[str, str, str]]] = {}
-    for item, p, lit in solution_rows(store, f"api_order_{kind}", **terms):
+    query = f"api_order_{kind}"
+    if "country" in terms and f"{query}_in_country" in queries.names():
+        query += "_in_country"  # the same items, walked from the country (see the query)
+    for item, p, lit in solution_rows(store, query, **terms):
         found = labels.setdefault(item.value, [])
         if isinstance(lit, ox.Literal) and p is not None:
             found.append((lit.value, lit.language or "", p.value))
@@ -126,6 +130,30 @@ def _order(store: Store, kind: str, terms: dict[str, Any], lang: str) -> list[st
         while len(cached[1]) > ORDER_CACHE_SIZE:
             cached[1].popitem(last=False)
     return order
+
+
+def _page_rows(store: Store, query: str, shown: list[str]) -> list[dict[str, Any]]:
+    """The rows of list query ``query`` for the items of one page, kept in the order LRU: some
+    facets are aggregates over much of the store (a country's places and authorities: 0.5 s for
+    the first page of countries at 1×), the same on every call until the store changes."""
+    if not shown:
+        return []
+    key = (query, "page", tuple(shown))
+    version = store.version
+    with _ORDERS_LOCK:
+        cached = _ORDERS.get(store)
+        if cached is not None and cached[0] == version and key in cached[1]:
+            cached[1].move_to_end(key)
+            return cached[1][key]
+    rows = select_rows_for(store, query, "item", shown)
+    with _ORDERS_LOCK:
+        cached = _ORDERS.get(store)
+        if cached is None or cached[0] != version:
+            cached = _ORDERS[store] = (version, OrderedDict())
+        cached[1][key] = rows
+        while len(cached[1]) > ORDER_CACHE_SIZE:
+            cached[1].popitem(last=False)
+    return rows
 
 
 def _columns(query: str) -> list[str]:

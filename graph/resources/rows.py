@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import pyoxigraph as ox
-
 from graph import queries
+from graph.bindings import with_rows
 from graph.results import Solutions
 from graph.store import Store
 
@@ -33,8 +31,6 @@ def _solutions(store: Store, query: str, bindings: dict[str, Any]) -> Solutions:
     return result
 
 
-_OUTER_GROUP = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
-_COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*$", re.MULTILINE)
 CHUNK = 400
 """IRIs per query of :func:`select_rows_for` (the query text grows with them)."""
 
@@ -43,21 +39,14 @@ def select_rows_for(
     store: Store, query: str, variable: str, iris: Iterable[str], **bindings: Any
 ) -> list[dict[str, Any]]:
     """Rows of a named SELECT for many IRIs at once: ``variable`` bound by a multi-row ``VALUES``
-    block (IRIs checked by pyoxigraph and printed in N-Triples form, so never query text),
+    block (:func:`graph.bindings.with_rows`: IRIs checked by pyoxigraph, so never query text),
     ``CHUNK`` IRIs per query. One query for the labels of a page instead of one per link, and
     no index of the whole store."""
     todo = sorted(set(iris))
-    if not todo:
-        return []
-    body = _COMMENT_LINE.sub("", queries.load(query).text)
-    match = _OUTER_GROUP.search(body)
-    if match is None:
-        raise ValueError(f"{query} has no WHERE group to bind {variable} in")
+    text = queries.load(query).text
     rows: list[dict[str, Any]] = []
     for start in range(0, len(todo), CHUNK):
-        values = " ".join(str(ox.NamedNode(i)) for i in todo[start : start + CHUNK])
-        text = f"{body[: match.end()]} VALUES ?{variable} {{ {values} }} {body[match.end() :]}"
-        result = _solutions(store, text, bindings)
+        result = _solutions(store, with_rows(text, variable, todo[start : start + CHUNK]), bindings)
         names = result.variables
         rows.extend({n: v for n, v in zip(names, row, strict=True) if v is not None} for row in result.rows)
     return rows
