@@ -37,6 +37,16 @@ def test_bindings_are_terms_not_text(empty_store: Store) -> None:
         empty_store.select(text, name=URIRef("http://example.org/a> } UNION { ?s ?p ?o"))
 
 
+def test_dollar_parameters_are_constants_and_still_data(empty_store: Store) -> None:
+    """``$name`` is written in place (a constant Oxigraph compiles once, as a REGEX pattern must
+    be to stay fast); the term's escaped form keeps hostile text data, as a VALUES row does."""
+    hostile = 'x" ) || true || REGEX("'
+    empty_store.add([quad("a", "name", ox.Literal("Besançon"), "g"), quad("b", "name", ox.Literal(hostile), "g")])
+    text = 'SELECT ?s WHERE { ?s <http://example.org/name> ?n FILTER(REGEX(STR(?n), $pattern, "i")) }'
+    assert [str(r["s"]) for r in empty_store.select(text, pattern=Literal("^bes"))] == [EX + "a"]
+    assert empty_store.select(text, pattern=Literal(hostile)) == []  # a pattern, not syntax: it matches no name
+
+
 def test_every_write_bumps_the_version(empty_store: Store) -> None:
     before = empty_store.version
     empty_store.add([quad("a", "p", "b", "g")])
