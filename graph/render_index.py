@@ -1,18 +1,44 @@
 """The map's view of the graph: places, authorities and partnerships as plain records.
 
-The map and the network view filter the same few thousand partnerships many times over (every
-change of a filter is a new request), so the graph is read once per store version through a
-handful of named queries (``map_*.rq``) and kept as plain records; filtering is then a pass over
-a Python list instead of a SPARQL query per combination of optional filters (which bound
-parameters cannot express inside FILTERs). Nothing here knows of HTTP or HTML.
+The map and the network view filter the same partnerships many times over (every change of a
+filter is a new request), so the graph is read once per store version and kept as plain records;
+filtering is then a pass over a Python list instead of a SPARQL query per combination of optional
+filters (which bound parameters cannot express inside FILTERs). Nothing here knows of HTTP or HTML.
+
+How it is read, and why (Atlas 10x: 108,900 partnerships, 147,000 authorities, 82,000 places):
+the named queries ``map_*_facts`` and ``map_labels`` are unions of single-predicate scans, one row
+per statement, streamed (:meth:`Store.iter_values`) and joined here in dictionaries. Oxigraph 0.5
+answers a join either by an index seek per row or, for sub-SELECTs, by hash-joining whole
+predicates in memory; both cost more than decoding the scanned rows (at Atlas 10x the former
+joins peaked at 1.07 GB, these scans at about half, for less CPU). IRIs are interned, so an
+authority named in a thousand rows is one string, and the records use ``__slots__``.
+
+Every value picked among several is picked by a rule that does not depend on the order of rows
+(which follows the query plan and the named graphs):
+
+- a place's coordinates: its ``wgs:lat``/``wgs:long`` (the smallest of each if several are stated),
+  else the smallest WKT point; its country: the smallest IRI, and that country's smallest ISO code;
+- an authority's kind: the smallest IRI; its place: the smallest IRI among the places it governs
+  that have coordinates (so it is drawn), else the smallest IRI;
+- a partnership's status: the furthest along its life (``pipeline`` < ``implementation`` <
+  ``suspended`` < ``finalisation`` < ``cancelled`` < ``closed``; unknown statuses before all, ties
+  by IRI). Statements carry no date, and statuses only move forward, so when two sources disagree
+  the later state is the better guess: the seed's 2018 article says Besançon–Dakar is under way
+  ("implementation"); a later source stating it closed (with an end date) wins;
+- its start year: the earliest ``coop:startYear``, else the earliest agreement date's year; its
+  end year: the latest ``coop:endYear``, else the latest end date's year;
+- its partners and members: sorted by IRI; a name: by kind of label (skos:prefLabel, foaf:name,
+  rdfs:label, dcterms:title), then the smallest text, per language.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from graph.namespaces import AUTHORITY_KIND, COOP_DEF, STATUS, THEME
 from graph.store import Store
@@ -21,13 +47,11 @@ from graph.text import fold
 THEME_NS = str(THEME)
 STATUS_NS = str(STATUS)
 KIND_NS = str(AUTHORITY_KIND)
-_LABEL_RANK = {
-    "http://www.w3.org/2004/02/skos/core#prefLabel": 0,
-    "http://xmlns.com/foaf/0.1/name": 1,
-    "http://www.w3.org/2000/01/rdf-schema#label": 2,
-    "http://purl.org/dc/terms/title": 3,
-}
+STATUS_ORDER = ("pipeline", "implementation", "suspended", "finalisation", "cancelled", "closed")
+"""Statuses in the order a partnership goes through them: of several statuses, the last one wins."""
+_STATUS_RANK = {name: i for i, name in enumerate(STATUS_ORDER)}
 _WKT_POINT = re.compile(r"POINT\s*\(\s*(-?[0-9.eE+-]+)\s+(-?[0-9.eE+-]+)\s*\)", re.IGNORECASE)
+_NONE: tuple[str, ...] = ()
 
 
 def local_name(iri: str | None, namespace: str) -> str | None:
@@ -37,7 +61,7 @@ def local_name(iri: str | None, namespace: str) -> str | None:
     return iri[len(namespace) :] if iri.startswith(namespace) else iri
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     iri: str
     lat: float
@@ -46,19 +70,20 @@ class Place:
     iso: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Authority:
     iri: str
     kind: str | None
     place: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Partnership:
     iri: str
-    french: list[str] = field(default_factory=list)
-    foreign: list[str] = field(default_factory=list)
-    members: list[str] = field(default_factory=list)
+    french: tuple[str, ...] = _NONE
+    foreign: tuple[str, ...] = _NONE
+    members: tuple[str, ...] = _NONE
+    """``org:hasMember`` authorities that are neither its French nor its foreign partner."""
     status: str | None = None
     start: int | None = None
     end: int | None = None
@@ -70,7 +95,7 @@ class Partnership:
         """The authority pairs a line joins: French × foreign partners, or every pair of members."""
         if self.french and self.foreign:
             return [(a, b) for a in self.french for b in self.foreign if a != b]
-        everyone = list(dict.fromkeys(self.french + self.foreign + self.members))
+        everyone = self.authorities()
         return [(a, b) for i, a in enumerate(everyone) for b in everyone[i + 1 :]]
 
     def authorities(self) -> list[str]:
@@ -85,8 +110,10 @@ class MapIndex:
     places: dict[str, Place]
     authorities: dict[str, Authority]
     partnerships: list[Partnership]
-    labels: dict[str, dict[str, str]]
-    """IRI → {language ('' for none): best label}."""
+    names: dict[str, str]
+    """IRI → its best name in French, else untagged, else English, else the smallest language tag."""
+    names_in: dict[str, dict[str, str]]
+    """Language → {IRI: its best name in that language}, only where it differs from ``names``."""
     theme_parents: dict[str, set[str]]
     by_authority: dict[str, list[int]]
     """Authority IRI → indexes of its partnerships."""
@@ -95,12 +122,13 @@ class MapIndex:
         """The best name of ``iri`` in ``lang`` (then French, untagged, English, any), else its last segment."""
         if iri is None:
             return ""
-        labels = self.labels.get(iri)
-        if labels:
-            for candidate in (lang, "fr", "", "en"):
-                if candidate in labels:
-                    return labels[candidate]
-            return next(iter(labels.values()))
+        if lang != "fr":
+            named = self.names_in.get(lang)
+            if named is not None and iri in named:
+                return named[iri]
+        name = self.names.get(iri)
+        if name is not None:
+            return name
         return iri.rstrip("/").rsplit("/", 1)[-1]
 
     def place_of(self, authority: str) -> Place | None:
@@ -119,94 +147,237 @@ def map_index(store: Store) -> MapIndex:
         cached = _cache.get(key)
         if cached is not None and cached.version == store.version:
             return cached
+        _cache.pop(key, None)  # the stale index is garbage before the new one is built, not after
+        cached = None
         index = build_index(store)
         _cache[key] = index
         return index
 
 
 def build_index(store: Store) -> MapIndex:
-    """Read the map's records from ``store`` (nine named queries, no per-row round trips)."""
+    """Read the map's records from ``store``: seven named queries (an eighth when a place has only a WKT
+    point), each streamed, no per-row round trips."""
     version = store.version
-    labels = _labels(store)
-    places: dict[str, Place] = {}
-    for place, lat, lon, wkt, country, iso in store.select_values("map_places")[1]:
-        if place is None or place in places:
-            continue
-        coords = _coords(lat, lon, wkt)
-        if coords is None:
-            continue
-        places[place] = Place(place, coords[0], coords[1], country, iso.upper() if iso else _iso_of(country))
-    authorities: dict[str, Authority] = {}
-    for auth, kind, place in store.select_values("map_authorities")[1]:
-        if auth is None:
-            continue
-        previous = authorities.get(auth)
-        if previous is None or (previous.place is None and place) or (previous.kind is None and kind):
-            authorities[auth] = Authority(
-                auth,
-                local_name(kind, KIND_NS) or (previous.kind if previous else None),
-                place or (previous.place if previous else None),
-            )
-    parts: dict[str, Partnership] = {}
-    for iri, member, side in store.select_values("map_partnership_members")[1]:
-        if iri is None or member is None:
-            continue
-        p = parts.setdefault(iri, Partnership(iri))
-        target = {"french": p.french, "foreign": p.foreign}.get(side or "", p.members)
-        if member not in target:
-            target.append(member)
-    for iri, status, start, end, end_date, agreed in store.select_values("map_partnership_facts")[1]:
-        p = parts.setdefault(iri or "", Partnership(iri or ""))
-        p.status = p.status or local_name(status, STATUS_NS)
-        p.start = p.start or _year(start) or _year(agreed)
-        p.end = p.end or _year(end) or _year(end_date)
-    parts.pop("", None)
+    places = _places(store.iter_values("map_place_facts"), lambda: store.iter_values("map_place_wkt"))
+    authorities = _authorities(store.iter_values("map_authority_facts"), places)
+    partnership_iris = {sys.intern(iri) for (iri,) in store.iter_values("map_partnerships") if iri}
     theme_parents: dict[str, set[str]] = defaultdict(set)
-    for theme, broader in store.select_values("map_theme_broader")[1]:
+    for theme, broader in store.iter_values("map_theme_broader"):
         if theme and broader:
-            theme_parents[theme].add(broader)
-    direct: dict[str, set[str]] = defaultdict(set)
-    for iri, theme in store.select_values("map_partnership_themes")[1]:
-        if iri and theme:
-            direct[iri].add(theme)
-    partnerships = sorted(parts.values(), key=lambda p: p.iri)
+            theme_parents[sys.intern(theme)].add(sys.intern(broader))
+    partnerships = _partnerships(store.iter_values("map_partnership_facts"), partnership_iris, theme_parents)
+    wanted: set[str] = set(places) | set(authorities) | partnership_iris
+    wanted.update(p.country for p in places.values() if p.country)
+    wanted.update(c for (c,) in store.iter_values("map_concepts") if c)
+    names, names_in = _names(store.iter_values("map_labels"), wanted)
+    del wanted, partnership_iris
     by_authority: dict[str, list[int]] = defaultdict(list)
-    index = MapIndex(version, places, authorities, partnerships, labels, dict(theme_parents), by_authority)
-    for i, p in enumerate(partnerships):
-        p.themes = frozenset(_with_ancestors(direct.get(p.iri, set()), theme_parents))
-        words = [index.name(p.iri, "fr"), index.name(p.iri, "en")]
-        for auth in p.authorities():
-            by_authority[auth].append(i)
-            words.append(index.name(auth))
-            where = index.place_of(auth)
-            if where is not None:
-                words.append(index.name(where.iri))
-        p.search = fold(" ".join(words))
+    index = MapIndex(version, places, authorities, partnerships, names, names_in, dict(theme_parents), by_authority)
+    _search_texts(index)
     return index
 
 
-def _labels(store: Store) -> dict[str, dict[str, str]]:
-    best: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
-    for thing, label, lang, pred in store.select_values("map_labels")[1]:
-        if thing is None or label is None:
+def _places(
+    facts: Iterable[tuple[str | None, ...]], wkts: Callable[[], Iterable[tuple[str | None, ...]]]
+) -> dict[str, Place]:
+    """Places with coordinates (see the module's docstring for which value wins). ``wkts`` is
+    only asked when some place has no ``wgs:lat``/``wgs:long``: its query costs an index seek per
+    geometry (9 s of CPU at Atlas 10x, where every place has both)."""
+    typed: set[str] = set()
+    lat: dict[str, float] = {}
+    lon: dict[str, float] = {}
+    country: dict[str, str] = {}
+    iso: dict[str, str] = {}
+    for s, key, value in facts:
+        if s is None:
             continue
-        rank = _LABEL_RANK.get(pred or "", 9)
-        lang = (lang or "").lower().split("-")[0]
-        current = best[thing].get(lang)
-        if current is None or (rank, label) < current:
-            best[thing][lang] = (rank, label)
-    return {thing: {lang: label for lang, (_, label) in langs.items()} for thing, langs in best.items()}
+        if key == "place":
+            typed.add(sys.intern(s))
+        elif value is None:
+            continue
+        elif key == "lat" or key == "long":
+            number = _float(value)
+            target = lat if key == "lat" else lon
+            if number is not None and (s not in target or number < target[s]):
+                target[sys.intern(s)] = number
+        elif key == "country":
+            if s not in country or value < country[s]:
+                country[sys.intern(s)] = sys.intern(value)
+        elif key == "iso" and (s not in iso or value < iso[s]):
+            iso[s] = value
+    points: dict[str, tuple[float, float]] = {}
+    for s, wkt in wkts() if any(s not in lat or s not in lon for s in typed) else ():
+        if s is None or wkt is None or (s in lat and s in lon):
+            continue
+        coords = _wkt_point(wkt)
+        if coords is not None and (s not in points or coords < points[s]):
+            points[s] = coords
+    places: dict[str, Place] = {}
+    for s in sorted(typed):
+        if s in lat and s in lon:
+            coords = (lat[s], lon[s])
+        elif s in points:
+            coords = points[s]
+        else:
+            continue
+        c = country.get(s)
+        code = iso.get(c) if c else None
+        places[s] = Place(s, coords[0], coords[1], c, code.upper() if code else _iso_of(c))
+    return places
 
 
-def _coords(lat: str | None, lon: str | None, wkt: str | None) -> tuple[float, float] | None:
+def _authorities(facts: Iterable[tuple[str | None, ...]], places: dict[str, Place]) -> dict[str, Authority]:
+    """Local authorities (see the module's docstring for which kind and place win)."""
+    typed: set[str] = set()
+    kind: dict[str, str] = {}
+    governs: dict[str, str] = {}
+    for s, key, value in facts:
+        if s is None:
+            continue
+        if key == "authority":
+            typed.add(sys.intern(s))
+        elif value is None:
+            continue
+        elif key == "kind":
+            if s not in kind or value < kind[s]:
+                kind[sys.intern(s)] = sys.intern(value)
+        elif key == "governs":
+            current = governs.get(s)
+            if current is None or (value not in places, value) < (current not in places, current):
+                governs[sys.intern(s)] = sys.intern(value)
+    return {s: Authority(s, local_name(kind.get(s), KIND_NS), governs.get(s)) for s in sorted(typed)}
+
+
+def _partnerships(
+    facts: Iterable[tuple[str | None, ...]], iris: set[str], theme_parents: dict[str, set[str]]
+) -> list[Partnership]:
+    """Partnerships with their partners, status, years and themes (including their projects' themes)."""
+    sides: dict[str, dict[str, set[str]]] = {"french": {}, "foreign": {}, "member": {}}
+    status: dict[str, str] = {}
+    years: dict[str, dict[str, int]] = {"startYear": {}, "agreementDate": {}, "endYear": {}, "endDate": {}}
+    themes: dict[str, set[str]] = defaultdict(set)
+    project_themes: dict[str, set[str]] = defaultdict(set)
+    part_of: dict[str, set[str]] = defaultdict(set)
+    for s, key, value in facts:
+        if s is None or value is None or key is None:
+            continue
+        if key == "theme":
+            (themes if s in iris else project_themes)[sys.intern(s)].add(sys.intern(value))
+        elif key == "partOf":
+            if value in iris:
+                part_of[s].add(sys.intern(value))
+        elif s not in iris:
+            continue
+        elif key in sides:
+            sides[key].setdefault(sys.intern(s), set()).add(sys.intern(value))
+        elif key == "status":
+            if s not in status or _later_status(value, status[s]):
+                status[sys.intern(s)] = value
+        elif key in years:
+            year = _year(value)
+            if year is not None:
+                table = years[key]
+                current = table.get(s)
+                later = key in ("endYear", "endDate")
+                if current is None or (year > current if later else year < current):
+                    table[sys.intern(s)] = year
+    for project, owners in part_of.items():
+        for theme in project_themes.get(project, ()):
+            for owner in owners:
+                themes[owner].add(theme)
+    del project_themes, part_of
+    closures: dict[frozenset[str], frozenset[str]] = {}
+    out: list[Partnership] = []
+    for iri in sorted(iris):
+        french = _sorted(sides["french"].get(iri))
+        foreign = _sorted(sides["foreign"].get(iri))
+        members = _sorted(sides["member"].get(iri, set()) - set(french) - set(foreign))
+        direct = frozenset(themes.get(iri, ()))
+        closure = closures.get(direct)
+        if closure is None:
+            closure = closures[direct] = frozenset(_with_ancestors(set(direct), theme_parents))
+        st = status.get(iri)
+        start = years["startYear"].get(iri) or years["agreementDate"].get(iri)
+        end = years["endYear"].get(iri) or years["endDate"].get(iri)
+        out.append(Partnership(iri, french, foreign, members, local_name(st, STATUS_NS), start, end, closure))
+    return out
+
+
+def _names(
+    rows: Iterable[tuple[str | None, ...]], wanted: set[str]
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The best name of each wanted IRI per language (by kind of label, then text), folded into
+    one table for the default order (fr, untagged, en, any) and one per other language."""
+    best: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    for s, rank, label, lang in rows:
+        if s is None or label is None or s not in wanted:
+            continue
+        tag = (lang or "").lower().split("-")[0]
+        table = best[tag]
+        candidate = (rank or "9", label)
+        current = table.get(s)
+        if current is None or candidate < current:
+            table[sys.intern(s)] = candidate
+    names: dict[str, str] = {}
+    order = ["fr", "", "en", *sorted(t for t in best if t not in ("fr", "", "en"))]
+    for tag in order:
+        for s, (_, label) in best.get(tag, {}).items():
+            names.setdefault(s, label)
+    names_in: dict[str, dict[str, str]] = {}
+    for tag, table in best.items():
+        if tag == "fr":
+            continue
+        differing = {s: label for s, (_, label) in table.items() if names.get(s) != label}
+        if differing:
+            names_in[tag] = differing
+    return names, names_in
+
+
+def _search_texts(index: MapIndex) -> None:
+    """Fill each partnership's folded search text (its names, its partners' and their places' names)
+    and ``by_authority``; each authority's words are folded once, not once per partnership."""
+    words_of: dict[str, str] = {}
+    for i, p in enumerate(index.partnerships):
+        words = [fold(index.name(p.iri, "fr")), fold(index.name(p.iri, "en"))]
+        for auth in p.authorities():
+            index.by_authority[auth].append(i)
+            text = words_of.get(auth)
+            if text is None:
+                where = index.place_of(auth)
+                parts = [fold(index.name(auth))] + ([fold(index.name(where.iri))] if where is not None else [])
+                text = words_of[auth] = " ".join(w for w in parts if w)
+            words.append(text)
+        p.search = " ".join(w for w in words if w)
+
+
+def _sorted(values: set[str] | None) -> tuple[str, ...]:
+    return tuple(sorted(values)) if values else _NONE
+
+
+def _later_status(new: str, current: str) -> bool:
+    """Whether status ``new`` is further along a partnership's life than ``current`` (unknown
+    statuses come first; between two of the same rank, the smaller IRI wins)."""
+    rank_new = _STATUS_RANK.get(local_name(new, STATUS_NS) or "", -1)
+    rank_current = _STATUS_RANK.get(local_name(current, STATUS_NS) or "", -1)
+    return rank_new > rank_current or (rank_new == rank_current and new < current)
+
+
+def _float(value: str) -> float | None:
     try:
-        if lat is not None and lon is not None:
-            return float(lat), float(lon)
-        if wkt is not None and (match := _WKT_POINT.search(wkt)):
-            return float(match.group(2)), float(match.group(1))
+        return float(value)
     except ValueError:
         return None
-    return None
+
+
+def _wkt_point(wkt: str) -> tuple[float, float] | None:
+    """(lat, lon) of a WKT point (which writes longitude first)."""
+    match = _WKT_POINT.search(wkt)
+    if match is None:
+        return None
+    try:
+        return float(match.group(2)), float(match.group(1))
+    except ValueError:
+        return None
 
 
 def _iso_of(country: str | None) -> str | None:

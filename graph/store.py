@@ -161,6 +161,16 @@ class Store:
         rows = [tuple(None if v is None else v.value for v in row) for row in result.rows]
         return result.variables, rows
 
+    def iter_values(self, query: str, /, **bindings: Any) -> Iterator[tuple[str | None, ...]]:
+        """Rows of a SELECT as plain strings, like :meth:`select_values`, yielded one at a time:
+        for answers of hundreds of thousands of rows that the caller folds into its own records
+        (the map's index at Atlas 10×), so the whole answer is never held as a list."""
+        result = self.run(query, bindings)
+        if not isinstance(result, Solutions):
+            raise StoreError(f"{_label(query)} is not a SELECT query")
+        for row in result.rows:
+            yield tuple([None if v is None else v.value for v in row])
+
     def ask(self, query: str, /, **bindings: Any) -> bool:
         result = self.run(query, bindings)
         if not isinstance(result, Boolean):

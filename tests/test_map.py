@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -16,6 +19,7 @@ from browser.graphgen import HOSTILE, generate, ontology_quads
 
 from graph import render
 from graph.render_geo import great_circle, split_antimeridian
+from graph.render_index import build_index
 from graph.render_network import network_data, network_page
 from graph.store import Store, open_store
 
@@ -168,3 +172,81 @@ def test_map_page_escapes_and_cli_writes_offline_pages(tmp_path: Path, store: St
     )
     assert result.exit_code == 0, result.output
     assert "vis.Network" in net.read_text() and "<script src=" not in net.read_text()
+
+
+# Statements that contradict the seed, stated in another graph, as a second source would: the
+# network tests' Besançon–Dakar (closed, 2010–2016) over the seed's (under way in 2018), and Dakar
+# governing a second place that has no coordinates and an IRI that sorts first.
+LATER_SOURCE = """
+@prefix coop: <https://w3id.org/coopgraph/def#> .
+@prefix status: <https://w3id.org/coopgraph/def/status/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<partnership/besancon-dakar> coop:status status:closed ; coop:startYear 2012 , 2010 ;
+    coop:endDate "2016-12-31"^^xsd:date .
+<place/0> a coop:Place .
+<authority/sn/dakar> coop:governs <place/0> .
+"""
+
+
+def _add_turtle(store: Store, text: str, graph: str) -> None:
+    target = ox.NamedNode(store.graph(graph))
+    triples = ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=store.base)
+    store.add(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+
+
+def test_several_values_are_picked_by_rule_not_by_row_order(seeded_store: Store):
+    seed_index = build_index(seeded_store)
+    dakar_bd = seeded_store.base + "partnership/besancon-dakar"
+    dakar = seeded_store.base + "authority/sn/dakar"
+    before = next(p for p in seed_index.partnerships if p.iri == dakar_bd)
+    assert before.status == "implementation"  # the seed's article: under way in 2018
+    _add_turtle(seeded_store, LATER_SOURCE, "test/later-source")
+    index = build_index(seeded_store)
+    after = next(p for p in index.partnerships if p.iri == dakar_bd)
+    # closed is further along than implementation; the earliest start year; the end date's year
+    assert (after.status, after.start, after.end) == ("closed", 2010, 2016)
+    # of the two governed places, the one with coordinates, though place/0 sorts first
+    assert index.authorities[dakar].place == seeded_store.base + "place/2253354"
+    assert index.place_of(dakar) is not None
+
+
+class _ShuffledStore(Store):
+    """The same store (same backend), its rows handed over in another order: the answer of a
+    query has no fixed order, and the index must not depend on it."""
+
+    def __init__(self, store: Store, seed: int | None) -> None:
+        super().__init__(store.backend, location=store.location, base=store.base)
+        self.seed = seed
+        self._version = store.version
+
+    def iter_values(self, query: str, /, **bindings: Any) -> Iterator[tuple[str | None, ...]]:
+        rows = list(super().iter_values(query, **bindings))
+        if self.seed is None:
+            rows.reverse()
+        else:
+            random.Random(self.seed).shuffle(rows)
+        return iter(rows)
+
+
+def test_index_does_not_depend_on_the_order_of_rows():
+    s = open_store(":memory:")
+    s.add(ontology_quads(s.base) + generate(80, seed=3))
+    index = build_index(s)
+    # give some partnerships, authorities and places a second value in another graph
+    extra = []
+    status = "https://w3id.org/coopgraph/def/status/"
+    kind = "https://w3id.org/coopgraph/def/authority-kind/"
+    for i, p in enumerate(index.partnerships[:20]):
+        extra.append(f"<{p.iri}> coop:status <{status}{['closed', 'pipeline', 'suspended'][i % 3]}> ;")
+        extra.append(f"  coop:startYear {1990 + i} ; coop:endYear {2030 - i} .")
+    for i, a in enumerate(list(index.authorities.values())[:20]):
+        extra.append(f"<{a.iri}> coop:authorityKind <{kind}region> ; coop:governs <{s.base}place/{i}> .")
+        extra.append(f"<{s.base}place/{i}> a coop:Place ; wgs:lat {i}.5 ; wgs:long {i}.25 .")
+    prefixes = "@prefix coop: <https://w3id.org/coopgraph/def#> .\n"
+    prefixes += "@prefix wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#> .\n"
+    _add_turtle(s, prefixes + "\n".join(extra), "test/second-source")
+    reference = build_index(s)
+    assert sum(p.status == "closed" for p in reference.partnerships[:20]) >= 7  # the conflicts are there
+    for seed in (None, 1, 2, 3):
+        assert build_index(_ShuffledStore(s, seed)) == reference, seed
+    s.close()
