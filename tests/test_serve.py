@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -66,3 +67,39 @@ def test_the_app_starts_without_pyshacl_or_pyvis() -> None:
     code = "import sys; from api.app import create_app; print(sorted({'pyshacl', 'pyvis'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_serve_warms_the_map_and_lists_in_the_background(tmp_path: Path) -> None:
+    """The first map call should not pay for building the map index: serve builds it (and the
+    list orders) on a thread once up, and says so; ``--no-warm`` leaves it to the first request."""
+    texts = {}
+    for flag in ([], ["--no-warm"]):
+        port = free_port()
+        log = tmp_path / f"serve{len(flag)}.log"
+        cmd = [sys.executable, "-m", "graph.cli", "serve", "--store", ":memory:", "--port", str(port), *flag]
+        with log.open("wb") as out:
+            process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+            try:
+                wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout=60)
+                if not flag:
+                    deadline = time.monotonic() + 60
+                    while "warmed map index" not in log.read_text() and time.monotonic() < deadline:
+                        time.sleep(0.2)
+                assert httpx.get(f"http://127.0.0.1:{port}/api/map/facets").status_code == 200
+            finally:
+                process.send_signal(signal.SIGINT)
+                process.wait(timeout=30)
+        texts[bool(flag)] = log.read_text(encoding="utf-8", errors="replace")
+    assert "warmed list authorities" in texts[False] and "warmed map index" in texts[False]
+    assert "warmed" not in texts[True]
+
+
+def test_warm_builds_the_caches_a_request_would(seeded_store) -> None:  # type: ignore[no-untyped-def]
+    from graph import render_index
+    from graph.warm import LIST_KINDS, warm
+
+    render_index._cache.pop(id(seeded_store), None)
+    took = warm(seeded_store)
+    assert set(took) == {f"list {k}" for k in LIST_KINDS} | {"map index"}
+    built = render_index._cache[id(seeded_store)]  # built by warm, before any request
+    assert built.version == seeded_store.version and render_index.map_index(seeded_store) is built

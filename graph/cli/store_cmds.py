@@ -199,16 +199,30 @@ def validate(store: Store, as_json: bool) -> None:
     show_default=True,
     help="Log one line per request (off by default: it costs a share of the server's only thread).",
 )
+@click.option(
+    "--warm/--no-warm",
+    default=True,
+    show_default=True,
+    help="Once serving, build the map index and the list orders on a background thread "
+    "(at Atlas scale the first map or list call would otherwise take seconds to minutes).",
+)
 @store_options()
-def serve(store: Store, host: str, port: int, initialise: bool, access_log: bool) -> None:
+def serve(store: Store, host: str, port: int, initialise: bool, access_log: bool, warm: bool) -> None:
     """Serve the SPARQL endpoint, the API, the map and the linked-data pages."""
     import uvicorn
 
     from api.app import create_app
+    from graph.warm import warm_in_background
 
     if initialise and store.init():
         click.echo(f"{store.location}: initialised with the ontology and the seed graph", err=True)
     app = create_app(store)
+    if warm:
+
+        def start_warming() -> None:
+            warm_in_background(store, report=lambda line: click.echo(line, err=True))
+
+        app.router.on_startup.append(start_warming)
     click.echo(f"serving {store.location} on http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
 
