@@ -41,16 +41,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from graph.namespaces import AUTHORITY_KIND, COOP_DEF, STATUS, THEME
+from graph.picks import iso_of, later_status, wkt_point
 from graph.store import Store
 from graph.text import fold
 
 THEME_NS = str(THEME)
 STATUS_NS = str(STATUS)
 KIND_NS = str(AUTHORITY_KIND)
-STATUS_ORDER = ("pipeline", "implementation", "suspended", "finalisation", "cancelled", "closed")
-"""Statuses in the order a partnership goes through them: of several statuses, the last one wins."""
-_STATUS_RANK = {name: i for i, name in enumerate(STATUS_ORDER)}
-_WKT_POINT = re.compile(r"POINT\s*\(\s*(-?[0-9.eE+-]+)\s+(-?[0-9.eE+-]+)\s*\)", re.IGNORECASE)
 _NONE: tuple[str, ...] = ()
 
 
@@ -209,7 +206,7 @@ def _places(
     for s, wkt in wkts() if any(s not in lat or s not in lon for s in typed) else ():
         if s is None or wkt is None or (s in lat and s in lon):
             continue
-        coords = _wkt_point(wkt)
+        coords = wkt_point(wkt)
         if coords is not None and (s not in points or coords < points[s]):
             points[s] = coords
     places: dict[str, Place] = {}
@@ -222,7 +219,7 @@ def _places(
             continue
         c = country.get(s)
         code = iso.get(c) if c else None
-        places[s] = Place(s, coords[0], coords[1], c, code.upper() if code else _iso_of(c))
+        places[s] = Place(s, coords[0], coords[1], c, code.upper() if code else iso_of(c))
     return places
 
 
@@ -271,7 +268,7 @@ def _partnerships(
         elif key in sides:
             sides[key].setdefault(sys.intern(s), set()).add(sys.intern(value))
         elif key == "status":
-            if s not in status or _later_status(value, status[s]):
+            if s not in status or later_status(value, status[s]):
                 status[sys.intern(s)] = value
         elif key in years:
             year = _year(value)
@@ -354,36 +351,11 @@ def _sorted(values: set[str] | None) -> tuple[str, ...]:
     return tuple(sorted(values)) if values else _NONE
 
 
-def _later_status(new: str, current: str) -> bool:
-    """Whether status ``new`` is further along a partnership's life than ``current`` (unknown
-    statuses come first; between two of the same rank, the smaller IRI wins)."""
-    rank_new = _STATUS_RANK.get(local_name(new, STATUS_NS) or "", -1)
-    rank_current = _STATUS_RANK.get(local_name(current, STATUS_NS) or "", -1)
-    return rank_new > rank_current or (rank_new == rank_current and new < current)
-
-
 def _float(value: str) -> float | None:
     try:
         return float(value)
     except ValueError:
         return None
-
-
-def _wkt_point(wkt: str) -> tuple[float, float] | None:
-    """(lat, lon) of a WKT point (which writes longitude first)."""
-    match = _WKT_POINT.search(wkt)
-    if match is None:
-        return None
-    try:
-        return float(match.group(2)), float(match.group(1))
-    except ValueError:
-        return None
-
-
-def _iso_of(country: str | None) -> str | None:
-    if country and "/country/" in country:
-        return country.rsplit("/", 1)[-1].upper()
-    return None
 
 
 def _year(value: str | None) -> int | None:

@@ -269,3 +269,94 @@ def test_names_resolve_accent_insensitively(network_store: Store) -> None:
         network_answers.resolve(network_store, "Paris", g, cache=cache)
     places = network_answers.projection(network_store, "place", cache=cache)
     assert network_answers.resolve(network_store, "Lille", places, cache=cache) == ID + "place/2998324"
+
+
+# -- values stated twice: the same picks as the map, on every backend ------------------------------
+
+SECOND_SOURCE_TTL = """
+@prefix coop: <https://w3id.org/coopgraph/def#> .
+@prefix geo: <http://www.opengis.net/ont/geosparql#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+@prefix kind: <https://w3id.org/coopgraph/def/authority-kind/> .
+@prefix status: <https://w3id.org/coopgraph/def/status/> .
+
+<partnership/besancon-dakar> coop:status status:closed , status:pipeline ;
+    coop:startYear 2015 , 2012 ; coop:endYear 2020 , 2022 .
+
+<authority/fr/besancon> coop:authorityKind kind:departement ;
+    coop:governs <place/0999999> , <place/1000000> , <place/1000001> .
+<place/0999999> a coop:Place ; coop:inCountry <country/sn> ; geo:hasGeometry <place/0999999#geometry> .
+<place/0999999#geometry> geo:asWKT "POINT(21 11)"^^geo:wktLiteral , "POINT(20 10.25)"^^geo:wktLiteral .
+<place/1000000> coop:inCountry <country/fr> .
+<place/1000001> a coop:Place ; coop:inCountry <country/fr> ;
+    wgs:lat "1.5"^^xsd:decimal ; wgs:long "2.5"^^xsd:decimal .
+
+<place/2253354> wgs:lat "14.5"^^xsd:decimal .
+"""
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["implementation", "closed", "pipeline"], "closed"),
+        (["cancelled", "finalisation", "suspended"], "cancelled"),
+        (["closed", "cancelled"], "closed"),
+        ([ID + "other-b", ID + "other-a"], ID + "other-a"),  # unknown statuses: the smallest IRI
+        ([ID + "other", "pipeline"], "pipeline"),  # any known status beats an unknown one
+        ([], None),
+    ],
+)
+def test_pick_status_is_the_furthest_along(statuses: list[str], expected: str | None) -> None:
+    from itertools import permutations
+
+    from graph.namespaces import STATUS
+    from graph.picks import pick_status
+
+    def iri(name: str) -> str:
+        return name if name.startswith("http") else str(STATUS) + name
+
+    want = iri(expected) if expected else None
+    for order in permutations([iri(s) for s in statuses]):
+        assert pick_status(order) == want
+
+
+def test_values_stated_twice_are_picked_as_the_map_does(seeded_store: Store) -> None:
+    """A second graph states another status, years, kind, places and latitude. Each pick below is
+    the documented rule (graph/picks.py), derived by hand from the seed and SECOND_SOURCE_TTL:
+
+    - Besançon–Dakar: implementation (seed), closed, pipeline → closed; start 2012, 2015 → 2012;
+      end 2020, 2022 → 2022;
+    - Besançon governs place/3033123 (seed), 0999999, 1000000, 1000001: 1000000 is not a coop:Place
+      and has no coordinates, the three others are drawable, 0999999 is the smallest; it has only
+      WKT points, the smallest is (10.25, 20); its country is Senegal (SN); kinds commune (seed) and
+      departement → commune;
+    - Dakar's place states latitudes 14.69370 (seed) and 14.5 → 14.5.
+    """
+    from graph.render_index import build_index
+
+    write_turtle(seeded_store, SECOND_SOURCE_TTL, graph="test/second-source")
+    data = fetch(seeded_store)
+    partnership = next(i for i in data.items if i.iri == ID + "partnership/besancon-dakar")
+    assert (partnership.status, partnership.start, partnership.end) == ("closed", 2012, 2022)
+    besancon, dakar = data.authorities[BESANCON], data.authorities[DAKAR]
+    assert (besancon.place, besancon.kind, besancon.country) == (ID + "place/0999999", "commune", "SN")
+    assert (besancon.lat, besancon.lon) == (10.25, 20.0)
+    assert (dakar.place, dakar.lat, dakar.lon, dakar.country) == (ID + "place/2253354", 14.5, -17.44406, "SN")
+
+    index = build_index(seeded_store)
+    on_map = next(p for p in index.partnerships if p.iri == partnership.iri)
+    assert (on_map.status, on_map.start, on_map.end) == (partnership.status, partnership.start, partnership.end)
+    for authority in (besancon, dakar):
+        place = index.place_of(authority.iri)
+        assert place is not None
+        assert index.authorities[authority.iri].kind == authority.kind
+        assert (place.iri, place.lat, place.lon, place.iso) == (
+            authority.place,
+            authority.lat,
+            authority.lon,
+            authority.country,
+        )
+    # The projections carry the picks as node attributes.
+    g = authority_graph(data)
+    assert g.nodes[BESANCON]["country"] == "SN" and g.nodes[BESANCON]["lat"] == 10.25

@@ -1,34 +1,26 @@
-"""Reading the store into :class:`~graph.projections.model.NetworkData`: the seven ``net_*`` queries."""
+"""Reading the store into :class:`~graph.projections.model.NetworkData`: the eight ``net_*`` queries."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from graph.namespaces import AUTHORITY_KIND, STATUS
+from graph.picks import iso_of, pick_status, place_key, wkt_point
 from graph.projections.model import Authority, Flow, Item, NetworkData
 from graph.store import Store
 
 
 def fetch(store: Store) -> NetworkData:
-    """Read every table the projections need from ``store`` (seven ``net_*`` queries).
+    """Read every table the projections need from ``store`` (eight ``net_*`` queries, nine when a
+    place has only a WKT point).
 
-    Uses :meth:`Store.select_values` (plain strings), the fast path for 100k+ rows.
+    Uses :meth:`Store.select_values` (plain strings), the fast path for 100k+ rows. Where the graph
+    states several values of one attribute, the queries return them all (or their ``MIN``/``MAX``)
+    and the value is picked by the rules of :mod:`graph.picks`, the map's: the same store gives the
+    same attributes whatever the backend, the query plan or the order of the named graphs.
     """
-    _, rows = store.select_values("net_authorities")
-    authorities = {
-        a: Authority(
-            iri=a,
-            label=label,
-            kind=_last(kind, str(AUTHORITY_KIND)),
-            place=place,
-            place_label=place_label,
-            country=iso.upper() if iso else None,
-            lat=_float(lat),
-            lon=_float(lon),
-        )
-        for a, label, kind, place, place_label, iso, lat, lon in rows
-        if a
-    }
+    authorities = _authorities(store)
     themes: dict[str, set[str]] = defaultdict(set)
     for item, theme in store.select_values("net_item_themes")[1]:
         if item and theme:
@@ -47,7 +39,7 @@ def fetch(store: Store) -> NetworkData:
             if not iri:
                 continue
             partnership = row[2] if kind == "project" else None
-            start, end, status = row[-3:]
+            start, end, statuses = row[-3:]
             items.append(
                 Item(
                     iri=iri,
@@ -56,7 +48,7 @@ def fetch(store: Store) -> NetworkData:
                     label=label,
                     start=_int(start),
                     end=_int(end),
-                    status=_last(status, str(STATUS)),
+                    status=_last(pick_status((statuses or "").split()), str(STATUS)),
                     themes=frozenset(themes.get(iri, ())),
                     partnership=partnership,
                 )
@@ -74,6 +66,62 @@ def fetch(store: Store) -> NetworkData:
     return NetworkData(
         base=store.base, authorities=authorities, items=tuple(items), flows=flows, narrower=_narrower(broader)
     )
+
+
+def _authorities(store: Store) -> dict[str, Authority]:
+    """Authorities from ``net_authorities`` (one row per governed place): the place is the smallest
+    drawable one (typed, with coordinates: :func:`graph.picks.place_key`), with its smallest
+    ``wgs:lat``/``wgs:long`` (else its smallest WKT point, from ``net_place_wkt``, asked only when a
+    place lacks them) and the smallest ISO code of its smallest country (else the code in its IRI)."""
+    rows = store.select_values("net_authorities")[1]
+    codes: dict[str, str] = {}
+    for country, code in store.select_values("net_country_codes")[1]:
+        if country and code and (country not in codes or code < codes[country]):
+            codes[country] = code
+    points: dict[str, tuple[float, float]] = {}
+    if any(row[3] and (_float(row[6]) is None or _float(row[7]) is None) for row in rows):
+        for place, wkt in store.select_values("net_place_wkt")[1]:
+            point = wkt_point(wkt) if place and wkt else None
+            if place and point is not None and (place not in points or point < points[place]):
+                points[place] = point
+    heads: dict[str, tuple[str | None, str | None]] = {}
+    best: dict[str, tuple[tuple[bool, str], _Place]] = {}
+    for a, label, kind, place, place_label, country, lat, lon, typed in rows:
+        if not a:
+            continue
+        heads.setdefault(a, (label, kind))
+        if not place:
+            continue
+        la, lo = _float(lat), _float(lon)
+        coords = (la, lo) if la is not None and lo is not None else points.get(place)
+        key = place_key(place, bool(typed) and coords is not None)
+        if a not in best or key < best[a][0]:
+            best[a] = (key, _Place(place, place_label, country, coords))
+    out: dict[str, Authority] = {}
+    for a, (label, kind) in heads.items():
+        where = best[a][1] if a in best else _NOWHERE
+        code = codes.get(where.country) if where.country else None
+        out[a] = Authority(
+            iri=a,
+            label=label,
+            kind=_last(kind, str(AUTHORITY_KIND)),
+            place=where.iri,
+            place_label=where.label,
+            country=code.upper() if code else iso_of(where.country),
+            lat=where.coords[0] if where.coords else None,
+            lon=where.coords[1] if where.coords else None,
+        )
+    return out
+
+
+class _Place(NamedTuple):
+    iri: str | None
+    label: str | None
+    country: str | None
+    coords: tuple[float, float] | None
+
+
+_NOWHERE = _Place(None, None, None, None)
 
 
 def _narrower(broader: dict[str, set[str]]) -> dict[str, frozenset[str]]:
