@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import generate as gen
-from bench.engines import bench_rdflib, bench_rdflib_endpoint, bench_servers
+from bench.engines import NO_WARM, bench_rdflib, bench_rdflib_endpoint, bench_servers
 from bench.extensions import run_extension
 from bench.machine import machine
 from bench.options import Options
@@ -168,7 +168,7 @@ def _run_extensions(
 
         env = {"COOPGRAPH_QUERY_TIMEOUT": str(int(options.http_timeout_s))}
         try:
-            with coopgraph_server(str(coop_dir), env=env) as server:
+            with coopgraph_server(str(coop_dir), env=env, extra=NO_WARM) as server:
                 results["map"] = run_extension("bench_map", pool | {"url": server.url}, options)
         except Exception as err:  # the server did not start: say so, and go on
             results["map"] = {"available": True, "error": f"server: {type(err).__name__}: {str(err)[:300]}"}
