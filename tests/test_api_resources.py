@@ -373,6 +373,9 @@ def test_remote_backend_serves_the_same_answers(remote_client: TestClient, api_c
         "/api/projects?authority=authority/fr/mel",
         "/api/exchanges?theme=digital",
         "/api/search?q=besancon",
+        "/api/funding",
+        f"/api/funded-projects?iri={BASE}funding/ficol",
+        "/api/events",
     ):
         remote, local = remote_client.get(url), api_client.get(url)
         assert remote.status_code == 200, url

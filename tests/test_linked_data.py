@@ -102,3 +102,100 @@ def test_negotiate() -> None:
     assert negotiate("text/html;q=0.1, text/turtle") == "text/turtle"
     assert negotiate("image/png") is None
     assert negotiate("") == "text/turtle"
+
+
+# -- what the RDF answer holds -------------------------------------------------------------------
+LABELS = {
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://xmlns.com/foaf/0.1/name",
+}
+SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+
+
+def expected_document(triples: set[ox.Triple], iri: str, incoming: set[ox.Triple] | None = None) -> set[ox.Triple]:
+    """The document of ``iri`` derived from every triple of the store: its statements, those of
+    its fragments (``iri#…``), the statements pointing at it (or ``incoming``), and the labels of
+    every IRI these link to."""
+    own = {t for t in triples if t.subject.value == iri or t.subject.value.startswith(iri + "#")}
+    pointing = incoming if incoming is not None else {t for t in triples if t.object == ox.NamedNode(iri)}
+    linked = {t.object for t in own if isinstance(t.object, ox.NamedNode)} | {t.subject for t in pointing}
+    labels = {t for t in triples if t.subject in linked and t.predicate.value in LABELS}
+    return own | pointing | labels
+
+
+def test_rdf_document_of_every_resource(client: TestClient) -> None:
+    """Every resource of the test graph (none with more than 100 incoming links) gets all its
+    statements both ways, those of its fragments, the labels of what they link to, nothing else."""
+    store = client.app.state.store  # type: ignore[attr-defined]
+    triples = {q.triple for q in store.quads()}
+    resources = {t.subject.value for t in triples if t.subject.value.startswith(BASE) and "#" not in t.subject.value}
+    assert len(resources) > 20
+    for iri in sorted(resources):
+        r = client.get("/id/" + iri[len(BASE) :], headers={"accept": "application/n-triples"})
+        assert r.status_code == 200, iri
+        got = {q.triple for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)}
+        assert got == expected_document(triples, iri), iri
+
+
+def test_rdf_document_holds_its_fragments(client: TestClient) -> None:
+    r = client.get("/id/place/3033123", headers={"accept": "text/turtle"})
+    triples = {q.triple for q in ox.parse(r.content, format=ox.RdfFormat.TURTLE)}
+    wkt = ox.NamedNode("http://www.opengis.net/ont/geosparql#asWKT")
+    assert any(t.subject.value == BASE + "place/3033123#geometry" and t.predicate == wkt for t in triples)
+
+
+HUB_LINKS = 130
+
+
+@pytest.fixture(scope="module")
+def hub_client() -> Iterator[TestClient]:
+    """The test graph plus a funding instrument that 130 projects point at."""
+    s = open_store(":memory:")
+    load(s)
+    lines = ["<graph/seed/hub> {", "<funding/big> a <https://w3id.org/coopgraph/def#FundingInstrument> ."]
+    for n in range(HUB_LINKS):
+        lines.append(
+            f'<project/p-{n:03d}> <http://www.w3.org/2000/01/rdf-schema#label> "Projet {n}"@fr ; '
+            "<https://w3id.org/coopgraph/def#fundedBy> <funding/big> ."
+        )
+    lines.append("}")
+    s.add(ox.parse("\n".join(lines), format=ox.RdfFormat.TRIG, base_iri=s.base))
+    yield TestClient(create_app(s))
+    s.close()
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [("application/n-triples", ox.RdfFormat.N_TRIPLES), ("text/turtle", ox.RdfFormat.TURTLE),
+     ("application/ld+json", ox.RdfFormat.JSON_LD)],
+)  # fmt: skip
+def test_hub_document_holds_the_first_incoming_links_and_points_to_the_rest(
+    hub_client: TestClient, accept: str, fmt: ox.RdfFormat
+) -> None:
+    from graph import resources as res
+
+    iri = BASE + "funding/big"
+    r = hub_client.get("/id/funding/big", headers={"accept": accept})
+    assert r.status_code == 200
+    got = {q.triple for q in ox.parse(r.content, format=fmt)}
+    store = hub_client.app.state.store  # type: ignore[attr-defined]
+    triples = {q.triple for q in store.quads()}
+    me = ox.NamedNode(iri)
+    pointing = sorted((t for t in triples if t.object == me), key=lambda t: (t.predicate.value, t.subject.value))
+    assert len(pointing) == HUB_LINKS > res.SUBLIST_SIZE
+    first = set(pointing[: res.SUBLIST_SIZE])
+    (see_also,) = [t for t in got if t.predicate == SEE_ALSO]
+    assert see_also.subject == me
+    assert got - {see_also} == expected_document(triples, iri, incoming=first)
+    # the pointer is the paginated JSON list of every incoming link
+    url = see_also.object.value
+    assert url.startswith("http://testserver/api/incoming?")
+    listed = hub_client.get(url[len("http://testserver") :] + "&size=500").json()
+    assert listed["total"] == HUB_LINKS
+    assert {i["subject"]["iri"] for i in listed["items"]} == {t.subject.value for t in pointing}
+
+
+def test_normal_resource_has_no_pointer(hub_client: TestClient) -> None:
+    r = hub_client.get("/id/project/p-001", headers={"accept": "application/n-triples"})
+    assert not any(q.predicate == SEE_ALSO for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES))

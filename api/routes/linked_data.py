@@ -3,6 +3,14 @@
 Browsers get an HTML page (label, types, every statement with links, partnerships, sources and
 import batch); RDF clients get Turtle, JSON-LD or N-Triples by ``Accept`` (or ``?format=``).
 An IRI the graph says nothing about gets a 404: an HTML page or problem+json, by ``Accept``.
+
+The RDF document of a resource (:func:`graph.resources.describe`) holds its own statements, those
+of the fragment sub-nodes it owns (``place/1#geometry``), the labels of what they link to, and
+its incoming links up to :data:`~graph.resources.SUBLIST_SIZE`. A hub has thousands of incoming
+links (France, a funding instrument, Paris): its document holds the first of them and
+``<resource> rdfs:seeAlso <…/api/incoming?iri=…>``, the paginated JSON list of all of them
+(rdfs:seeAlso, RDF Schema 1.1: "a resource that might provide additional information about the
+subject resource"). Reading every statement pointing at a resource remains one SPARQL query away.
 """
 
 from __future__ import annotations
@@ -75,7 +83,14 @@ def _short(store: Store, iri: str) -> str:
     return iri[len(store.base) :] if iri.startswith(store.base) else iri
 
 
-@router.get("/id/{path:path}", summary="Dereference a resource: HTML, Turtle, JSON-LD or N-Triples by Accept")
+@router.get(
+    "/id/{path:path}",
+    summary="Dereference a resource: HTML, Turtle, JSON-LD or N-Triples by Accept",
+    description="The RDF answer holds the resource's own statements (and those of its fragment sub-nodes, "
+    "such as #geometry), the labels of the resources they link to, and its incoming links up to "
+    f"{res.SUBLIST_SIZE}. When there are more, it says `<resource> rdfs:seeAlso <…/api/incoming?iri=…>`: "
+    "the paginated JSON list of every incoming link (Link and X-Total-Count headers).",
+)
 def resource(
     request: Request, path: str, format: str | None = Query(None, description="html, turtle, jsonld, ntriples")
 ) -> Response:
@@ -109,7 +124,8 @@ def resource(
             return render("not_found.html", 404, iri=iri, hint=path.rsplit("/", 1)[-1], lang="fr")
         return problem_response(404, "Not found", f"the graph says nothing about {iri}", parameter="path", headers=vary)
     if media != "text/html":
-        graph = res.describe(store, iri)
+        more = f"{str(request.base_url).rstrip('/')}/api/incoming?{urlencode({'iri': iri})}"
+        graph = res.describe(store, iri, more=more)
         fmt = RDF_MEDIA[media]
         if fmt == "json-ld":
             context = {p: ns for p, ns in PREFIXES.items()} | {"id": store.base}

@@ -55,12 +55,22 @@ def _links(request: Request, page: res.Page) -> dict[str, str]:
     }
 
 
-def _more(request: Request, detail: dict[str, Any]) -> dict[str, Any]:
-    """``detail`` with ``more``: where to page through its incoming links and partnerships when
-    it embeds only the first of them."""
+SUBLIST_ROUTES = {
+    "funds": "/api/funded-projects",
+    "heldBy": "/api/label-holders",
+    "aimsFor": "/api/label-aspirants",
+    "participants": "/api/event-participants",
+}
+"""The paginated route of each facet that grows with the data (graph.resources.SUBLISTS)."""
+_MORE_ROUTES = {"incoming": "/api/incoming", "partnerships": "/api/partnerships-of", **SUBLIST_ROUTES}
+
+
+def _more(detail: dict[str, Any]) -> dict[str, Any]:
+    """``detail`` (or a list item) with ``more``: where to page through each sub-collection of
+    which it embeds only the first members (its ``{name}Total`` says how many there are)."""
     more = {}
-    for name, route in (("incoming", "/api/incoming"), ("partnerships", "/api/partnerships-of")):
-        if detail.get(f"{name}Total", 0) > len(detail.get(name, ())):
+    for name, route in _MORE_ROUTES.items():
+        if detail.get(f"{name}Total", 0) > len(detail.get(name) or ()):
             more[name] = f"{route}?{urlencode({'iri': detail['iri']})}"
     if more:
         detail["more"] = more
@@ -77,7 +87,7 @@ def _list_handler(kind: res.Kind) -> Callable[..., Any]:
         try:
             if iri:
                 detail = res.get_resource(store, kind.name, res.check_iri("iri", iri), lang)
-                return JSONResponse(_more(request, detail))
+                return JSONResponse(_more(detail))
             result = res.list_resources(store, kind.name, params, page=page, size=size, lang=lang)
         except res.InvalidParameter as err:
             if err.parameter == "id":
@@ -92,7 +102,7 @@ def _list_handler(kind: res.Kind) -> Callable[..., Any]:
             "size": result.size,
             "pages": result.last_page,
             "filters": {k: v for k, v in params.items() if v not in (None, "")},
-            "items": result.items,
+            "items": [_more(item) for item in result.items],
         }
         return JSONResponse(body, headers=_links(request, result))
 
@@ -127,7 +137,7 @@ def _list_handler(kind: res.Kind) -> Callable[..., Any]:
 def _detail_handler(kind: res.Kind) -> Callable[..., Any]:
     def handler(request: Request, ident: str, lang: str = _LANG) -> dict[str, Any]:
         try:
-            return _more(request, res.get_resource(_store(request), kind.name, ident, lang))
+            return _more(res.get_resource(_store(request), kind.name, ident, lang))
         except res.InvalidParameter as err:
             raise invalid(err) from err
         except res.NotFound as err:
@@ -183,15 +193,27 @@ def provenance(request: Request, iri: str = Query(..., description="the resource
 
 
 def _sublist_page(
-    request: Request, fetch: Callable[..., res.Page], iri: str, page: int, size: int, lang: str
+    request: Request,
+    fetch: Callable[..., res.Page],
+    iri: str,
+    page: int,
+    size: int,
+    lang: str,
+    check: Callable[[Store, str], None] | None = None,
 ) -> Response:
+    """One page of a sub-collection of ``iri``: 404 when the graph says nothing about it (or,
+    with ``check``, when it is not of the kind that has this sub-collection)."""
     store = _store(request)
     try:
         if not res.exists(store, iri):
             raise Problem(404, "Not found", f"the graph says nothing about {iri}", parameter="iri")
+        if check is not None:
+            check(store, iri)
         result = fetch(store, iri, page=page, size=size, lang=lang)
     except res.InvalidParameter as err:
         raise invalid(err) from err
+    except res.NotFound as err:
+        raise Problem(404, "Not found", str(err), parameter="iri") from err
     body = {
         "iri": iri,
         "total": result.total,
@@ -239,6 +261,41 @@ def partnerships_of(
     return _sublist_page(request, res.partnerships_of, iri, page, size, lang)
 
 
+def _members_handler(sub: res.Sublist) -> Callable[..., Any]:
+    """The paginated route of growing facet ``sub``."""
+
+    def fetch(store: Store, iri: str, **kwargs: Any) -> res.Page:
+        return res.members(store, sub.name, iri, **kwargs)
+
+    def check(store: Store, iri: str) -> None:
+        res.owner_kind_check(store, sub.name, iri)
+
+    def handler(
+        request: Request,
+        iri: str = Query(..., description=f"the IRI of one of the {res.KINDS[sub.kind].title.lower()}"),
+        page: int = Query(1, ge=1),
+        size: int = _SUBLIST_SIZE,
+        lang: str = _LANG,
+    ) -> Response:
+        return _sublist_page(request, fetch, iri, page, size, lang, check)
+
+    handler.__name__ = f"{sub.kind}_{sub.name}"
+    return handler
+
+
+for _sub in res.SUBLISTS.values():
+    router.add_api_route(
+        SUBLIST_ROUTES[_sub.name],
+        _members_handler(_sub),
+        methods=["GET"],
+        summary=f"{_sub.title[0].upper()}{_sub.title[1:]}, a page at a time (by IRI), with Link and "
+        f"X-Total-Count headers: a detail embeds only the first {res.SUBLIST_SIZE} and a list item the first "
+        f"{res.LIST_SUBLIST_SIZE} (its {_sub.name}Total says how many; 'more' links here). 404 for an IRI "
+        f"the graph does not know or that is not one of the {res.KINDS[_sub.kind].title.lower()}",
+        response_class=JSONResponse,
+    )
+
+
 @router.get("/api/questions", summary="The competency questions, each a named query with its parameters")
 def questions() -> dict[str, Any]:
     return {"items": cq.list_questions()}
@@ -255,19 +312,33 @@ def question(request: Request, name: str) -> dict[str, Any]:
         raise Problem(404, "Not found", str(err), parameter="name") from err
 
 
+def _growing(kind: res.Kind) -> str:
+    """The growing facets of ``kind`` and their routes, in words (for the summaries)."""
+    return ", ".join(f"{s.name} ({SUBLIST_ROUTES[s.name]})" for s in res.sublists_of(kind.name))
+
+
 for _kind in res.KINDS.values():
+    _list_summary = f"{_kind.title}: a page of the list, with filters"
+    if res.sublists_of(_kind.name):
+        _list_summary += (
+            f"; each item embeds only the first {res.LIST_SUBLIST_SIZE} of the facets that grow with the data "
+            f"— {_growing(_kind)} — with their totals ({{name}}Total) and under 'more' the paginated route of the rest"
+        )
     router.add_api_route(
         f"/api/{_kind.name}",
         _list_handler(_kind),
         methods=["GET"],
-        summary=f"{_kind.title}: a page of the list, with filters",
+        summary=_list_summary,
         response_class=JSONResponse,
+    )
+    _routes = ", ".join(
+        filter(None, ["incoming (/api/incoming)", "partnerships (/api/partnerships-of)", _growing(_kind)])
     )
     router.add_api_route(
         f"/api/{_kind.name}/{{ident:path}}",
         _detail_handler(_kind),
         methods=["GET"],
-        summary=f"{_kind.title}: one resource by id ({_kind.segment}/…), with every statement about it "
-        f"(incoming links and partnerships: the first {res.SUBLIST_SIZE}, their totals, and under "
-        "'more' the /api/incoming and /api/partnerships-of pages of the rest)",
+        summary=f"{_kind.title}: one resource by id ({_kind.segment}/…), with every statement about it; "
+        f"of the sub-collections that grow with the data — {_routes} — the first {res.SUBLIST_SIZE}, "
+        "their totals ({name}Total) and under 'more' the paginated route of the rest",
     )

@@ -9,43 +9,27 @@ Two sub-collections can be large — the incoming links (a country: every place 
 every project on it) and the partnerships (a country: every partnership of its authorities) —
 so a detail embeds the first :data:`SUBLIST_SIZE` of each with their totals, and
 :func:`incoming` and :func:`partnerships_of` page through the rest. Both are sorted once per
-store version and kept in a small LRU (:func:`_sublist`): decoding 3,800 IRIs of France's
-incoming links from storage costs 150 ms however few of them are shown.
+store version and kept in a small LRU (:func:`graph.resources.sublists.cached`): decoding 3,800
+IRIs of France's incoming links from storage costs 150 ms however few of them are shown. The
+facets of a kind that grow with the data (the projects of a funding instrument…) are embedded
+the same way (:mod:`graph.resources.sublists`).
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.resources.identifiers import check_iri, curie, iri_for
-from graph.resources.kinds import MAX_PAGE_SIZE, InvalidParameter, NotFound, Page, kind_named
+from graph.resources.kinds import NotFound, Page, kind_named
 from graph.resources.labels import LabelIndex, label_index
 from graph.resources.listing import iris_of_row, item_of
 from graph.resources.rows import select_rows
+from graph.resources.sublists import SUBLIST_SIZE, cached, check_page, embed_detail, sorted_rows
 from graph.resources.values import json_row, json_value, link
 from graph.store import Store
-
-
-def term_key(term: Any) -> tuple[int, str]:
-    """Sort key of a term in SPARQL's order: unbound, blank nodes, IRIs, then literals."""
-    if term is None:
-        return (0, "")
-    if isinstance(term, ox.BlankNode):
-        return (1, term.value)
-    if isinstance(term, ox.NamedNode):
-        return (2, term.value)
-    return (3, term.value)
-
-
-def _sorted(rows: list[dict[str, Any]], *names: str) -> list[dict[str, Any]]:
-    return sorted(rows, key=lambda row: tuple(term_key(row.get(n)) for n in names))
 
 
 def _iris(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
@@ -60,7 +44,7 @@ def get_resource(store: Store, kind: str, ident: str, lang: str = "fr") -> dict[
     spec = kind_named(kind)
     iri = iri_for(store, spec, ident)
     # The facets of a country are counts over its places (France: thousands): kept per store version.
-    rows = _sublist(store, spec.query, iri, lambda: select_rows(store, spec.query, keep_unbound=True, item=URIRef(iri)))
+    rows = cached(store, (spec.query, iri), lambda: select_rows(store, spec.query, keep_unbound=True, item=URIRef(iri)))
     if not rows:
         raise NotFound(f"no {spec.segment} {iri}")
     index = label_index(store)
@@ -70,11 +54,12 @@ def get_resource(store: Store, kind: str, ident: str, lang: str = "fr") -> dict[
     if spec.name in ("organisations", "authorities"):
         extra["members"] = _membership_rows(store, organization=iri)
     if spec.name == "events":
-        extra["presentations"] = _sorted(select_rows(store, "api_presentations", event=URIRef(iri)), "presentation")
+        extra["presentations"] = sorted_rows(select_rows(store, "api_presentations", event=URIRef(iri)), "presentation")
     gathered = _about_rows(store, iri, SUBLIST_SIZE)
     index.need([*iris_of_row(rows[0]), *_iris(r for v in extra.values() for r in v), *_about_iris(gathered)])
     detail = item_of(store, index, rows[0], lang)
     detail["kind"] = spec.name
+    embed_detail(store, index, spec.name, detail, lang)  # the facets that grow with the data: the first members
     detail.update(_about(store, index, iri, gathered, lang))
     for name, extra_rows in extra.items():
         detail[name] = [json_row(store, index, row, lang) for row in extra_rows]
@@ -85,52 +70,22 @@ def _about_rows(store: Store, iri: str, size: int = 0) -> dict[str, list[dict[st
     """The rows of every query :func:`about` shows, sorted; the first ``size`` incoming links and
     partnerships (all with ``size=0``)."""
     ref = URIRef(iri)
-    incoming = _incoming_rows(store, iri)
+    incoming = incoming_rows(store, iri)
     partnerships = _partnership_rows(store, iri)
     return {
-        "out": _sorted(select_rows(store, "api_out", iri=ref), "p", "o"),
+        "out": sorted_rows(select_rows(store, "api_out", iri=ref), "p", "o"),
         "in": incoming[:size] if size else incoming,
         "partnerships": partnerships[:size] if size else partnerships,
-        "graphs": _sorted(select_rows(store, "api_provenance", iri=ref), "graph"),
+        "graphs": sorted_rows(select_rows(store, "api_provenance", iri=ref), "graph"),
         "sources": select_rows(store, "api_sources", iri=ref),
         "totals": [{"incoming": len(incoming), "partnerships": len(partnerships)}],
     }
 
 
-SUBLIST_SIZE = 100
-"""Incoming links and partnerships a detail embeds (the rest: :func:`incoming`, :func:`partnerships_of`)."""
-SUBLIST_CACHE_SIZE = 64
-"""Sorted sub-collections kept per store (the busiest resources: countries, themes, big cities)."""
-_SUBLISTS: weakref.WeakKeyDictionary[Store, tuple[int, OrderedDict[tuple[str, str], list[dict[str, Any]]]]] = (
-    weakref.WeakKeyDictionary()
-)
-_SUBLISTS_LOCK = threading.Lock()
-
-
-def _sublist(store: Store, name: str, iri: str, compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """The rows ``compute`` gives for ``iri``, kept in a small LRU per store version."""
-    key = (name, iri)
-    version = store.version
-    with _SUBLISTS_LOCK:
-        cached = _SUBLISTS.get(store)
-        if cached is not None and cached[0] == version and key in cached[1]:
-            cached[1].move_to_end(key)
-            return cached[1][key]
-    rows = compute()
-    with _SUBLISTS_LOCK:
-        cached = _SUBLISTS.get(store)
-        if cached is None or cached[0] != version:
-            cached = _SUBLISTS[store] = (version, OrderedDict())
-        cached[1][key] = rows
-        while len(cached[1]) > SUBLIST_CACHE_SIZE:
-            cached[1].popitem(last=False)
-    return rows
-
-
-def _incoming_rows(store: Store, iri: str) -> list[dict[str, Any]]:
+def incoming_rows(store: Store, iri: str) -> list[dict[str, Any]]:
     """Every statement with ``iri`` as object, once per named graph holding it, sorted by
     property then subject."""
-    return _sublist(store, "in", iri, lambda: _sorted(select_rows(store, "api_in", iri=URIRef(iri)), "p", "s"))
+    return cached(store, ("in", iri), lambda: sorted_rows(select_rows(store, "api_in", iri=URIRef(iri)), "p", "s"))
 
 
 def _partnership_rows(store: Store, iri: str) -> list[dict[str, Any]]:
@@ -138,25 +93,17 @@ def _partnership_rows(store: Store, iri: str) -> list[dict[str, Any]]:
 
     def compute() -> list[dict[str, Any]]:
         rows = select_rows(store, "api_partnerships_of", iri=URIRef(iri))
-        return _sorted([r for r in rows if r["partnership"].value != iri], "partnership")
+        return sorted_rows([r for r in rows if r["partnership"].value != iri], "partnership")
 
-    return _sublist(store, "partnerships", iri, compute)
-
-
-def _check_page(page: int, size: int) -> int:
-    if not isinstance(page, int) or page < 1:
-        raise InvalidParameter("page", f"expected an integer ≥ 1, got {page!r}")
-    if not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidParameter("size", f"expected an integer from 1 to {MAX_PAGE_SIZE}, got {size!r}")
-    return (page - 1) * size
+    return cached(store, ("partnerships", iri), compute)
 
 
 def incoming(store: Store, iri: str, page: int = 1, size: int = SUBLIST_SIZE, lang: str = "fr") -> Page:
     """One page of the statements with ``iri`` as object (subject, property, graph), in the
     order of a detail's ``incoming``."""
     check_iri("iri", iri)
-    start = _check_page(page, size)
-    rows = _incoming_rows(store, iri)
+    start = check_page(page, size)
+    rows = incoming_rows(store, iri)
     shown = rows[start : start + size]
     index = label_index(store)
     index.need(_iris(shown))
@@ -167,7 +114,7 @@ def partnerships_of(store: Store, iri: str, page: int = 1, size: int = SUBLIST_S
     """One page of the partnerships ``iri`` is part of (as member or partner, through a project,
     the place it is, or the places of a country), in the order of a detail's ``partnerships``."""
     check_iri("iri", iri)
-    start = _check_page(page, size)
+    start = check_page(page, size)
     rows = _partnership_rows(store, iri)
     shown = rows[start : start + size]
     index = label_index(store)
@@ -238,7 +185,7 @@ def provenance(store: Store, iri: str, lang: str = "fr") -> dict[str, Any]:
     sources, and the flags recorded on it (CQ14)."""
     ref = URIRef(check_iri("iri", iri))
     gathered = {
-        "graphs": _sorted(select_rows(store, "api_provenance", iri=ref), "graph"),
+        "graphs": sorted_rows(select_rows(store, "api_provenance", iri=ref), "graph"),
         "sources": select_rows(store, "api_sources", iri=ref),
     }
     index = label_index(store)
@@ -267,7 +214,7 @@ def _membership_rows(
 ) -> list[dict[str, Any]]:
     pairs = (("member", member), ("organization", organization))
     bindings: dict[str, Any] = {k: URIRef(v) for k, v in pairs if v is not None}
-    return _sorted(select_rows(store, "api_memberships", **bindings), "member", "organization")
+    return sorted_rows(select_rows(store, "api_memberships", **bindings), "member", "organization")
 
 
 def memberships(

@@ -1,32 +1,94 @@
 """Statements about resources as RDF (Turtle, JSON-LD, N-Quads) or CSV, for downloads and
-content negotiation."""
+content negotiation (the linked-data document of one resource: :func:`describe`)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from graph.namespaces import PREFIXES
+from graph.resources.details import incoming_rows
 from graph.resources.identifiers import check_iri
 from graph.resources.kinds import InvalidParameter
 from graph.resources.listing import matching_iris
-from graph.resources.rows import select_rows
+from graph.resources.rows import select_rows, select_rows_for
+from graph.resources.sublists import SUBLIST_SIZE
 from graph.store import Store
-from graph.terms import distinct_triples
+from graph.terms import distinct_triples, to_rdflib
 
 EXPORT_FORMATS = ("turtle", "jsonld", "nquads", "csv")
 
 
-def describe(store: Store, iri: str) -> Graph:
-    """Every statement with ``iri`` as subject or object, and the labels of the resources it
-    links to, as an rdflib ``Graph`` (for Turtle, JSON-LD and N-Triples answers)."""
-    graph = store.construct("api_describe", iri=URIRef(check_iri("iri", iri)))
+DESCRIBE_LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+                   "http://xmlns.com/foaf/0.1/name")  # fmt: skip
+"""The label properties a linked-data document gives for the resources it links to."""
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def describe(store: Store, iri: str, more: str | None = None, limit: int = SUBLIST_SIZE) -> Graph:
+    """The linked-data document of ``iri`` as an rdflib ``Graph`` (for Turtle, JSON-LD and
+    N-Triples answers): every statement with ``iri`` as subject and those of the fragment
+    sub-nodes it owns and that link to it or from it (``place/1#geometry``, ``event/1#p1``: a
+    client cannot dereference a fragment on its own), the first ``limit`` statements with
+    ``iri`` as object (by property, then subject), and the labels (rdfs:label, skos:prefLabel,
+    foaf:name) of the resources these link to.
+
+    A hub has thousands of incoming links (France: every place in it; a funding instrument:
+    every project it funds): its document holds the first ``limit`` and, when there are more,
+    ``<iri> rdfs:seeAlso <more>`` — ``more`` being where the caller serves the rest (the
+    paginated incoming links). A resource with no more than ``limit`` incoming links gets all of
+    them and no rdfs:seeAlso. The incoming links come from the rows the detail pages keep per
+    store version (:func:`~graph.resources.details.incoming_rows`)."""
+    ref = URIRef(check_iri("iri", iri))
+    owner = iri.split("#", 1)[0] + "#"
+    triples: dict[tuple[Any, Any, Any], None] = {}
+    linked: set[str] = set()
+    incoming = list(dict.fromkeys((row["s"], row["p"]) for row in incoming_rows(store, iri)))
+    seen: set[str] = set()
+    todo = [iri, *(s.value for s, _ in incoming if isinstance(s, ox.NamedNode) and s.value.startswith(owner))]
+    while todo:
+        subject = todo.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        node = ox.NamedNode(subject)
+        for row in select_rows(store, "api_out", iri=URIRef(subject)):
+            obj = row["o"]
+            triples[(node, row["p"], obj)] = None
+            if isinstance(obj, ox.NamedNode):
+                linked.add(obj.value)
+                if obj.value.startswith(owner):
+                    todo.append(obj.value)
+    me = ox.NamedNode(str(ref))
+    for s, p in incoming[:limit]:
+        triples[(s, p, me)] = None
+        if isinstance(s, ox.NamedNode):
+            linked.add(s.value)
+    for row in select_rows_for(store, "api_describe_labels", "s", sorted(linked)):
+        triples[(row["s"], row["p"], row["l"])] = None
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
     graph.bind("id", store.base)
+    for s, p, o in triples:
+        graph.add((to_rdflib(s), to_rdflib(p), _object(o)))
+    if more is not None and len(incoming) > limit:
+        graph.add((ref, URIRef(RDFS_SEE_ALSO), URIRef(more)))
     return graph
+
+
+def _object(term: Any) -> Any:
+    """``term`` as rdflib, a typed literal keeping its lexical form: rdflib would rewrite
+    ``2024-01-02T03:04:05Z`` as ``…+00:00``, another RDF term than the one stored."""
+    if isinstance(term, ox.Literal) and not term.language and term.datatype.value != XSD_STRING:
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    return to_rdflib(term)
 
 
 def _subject_quads(store: Store, iris: Iterable[str]) -> Iterator[ox.Quad]:

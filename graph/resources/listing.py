@@ -22,6 +22,7 @@ from graph.resources.filters import parse_filters
 from graph.resources.kinds import MAX_PAGE_SIZE, InvalidParameter, Page, kind_named
 from graph.resources.labels import LabelIndex, best_label, fold, label_index
 from graph.resources.rows import select_rows, select_rows_for, solution_rows
+from graph.resources.sublists import LIST_SUBLIST_SIZE, embed
 from graph.resources.values import json_value, link
 from graph.store import Store
 
@@ -70,6 +71,8 @@ def list_resources(
     facets) are ordered first — kept in a small LRU per store version, filters and language —
     and the list query then runs for the items of the page only (a ``VALUES`` block): its
     aggregates over every item took seconds at Atlas scale. Small kinds run the list query whole.
+    The facets that grow with the data (:mod:`graph.resources.sublists`) are never embedded whole:
+    each item shows their first :data:`LIST_SUBLIST_SIZE` members and their total.
     """
     spec = kind_named(kind)
     if not isinstance(page, int) or page < 1:
@@ -83,7 +86,9 @@ def list_resources(
         rows = select_rows(store, spec.query, keep_unbound=True, **terms)
         index.need(i for row in rows for i in iris_of_row(row))
         items = sorted((item_of(store, index, row, lang) for row in rows), key=_sort_key)
-        return Page(items=items[start : start + size], total=len(items), page=page, size=size)
+        shown_items = items[start : start + size]
+        embed(store, index, spec.name, shown_items, LIST_SUBLIST_SIZE, lang)
+        return Page(items=shown_items, total=len(items), page=page, size=size)
     order = _order(store, spec.name, terms, lang)
     shown = order[start : start + size]
     # The filters were applied by the order query: the list query only adds the facets of the page.
@@ -92,6 +97,7 @@ def list_resources(
     names = _columns(spec.query)
     index.need([*shown, *(i for row in rows for i in iris_of_row(row))])
     page_items = [item_of(store, index, {n: by_iri[iri].get(n) for n in names}, lang) for iri in shown if iri in by_iri]
+    embed(store, index, spec.name, page_items, LIST_SUBLIST_SIZE, lang)
     return Page(items=page_items, total=len(order), page=page, size=size)
 
 
