@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.network_cache import ResultCache
+from graph.cache import ResultCache
 from graph.render_facets import build_facets
 from graph.render_filters import NO_FILTERS, FilterError, Filters, select
 from graph.render_geojson import AGGREGATIONS, MAX_LINES, build_lines, build_places

@@ -228,37 +228,44 @@ def _sublist_page(
 _SUBLIST_SIZE = Query(res.SUBLIST_SIZE, ge=1, le=res.MAX_PAGE_SIZE)
 
 
-@router.get(
+def _paged_handler(
+    fetch: Callable[..., res.Page],
+    name: str,
+    iri_description: str = "the resource's IRI",
+    check: Callable[[Store, str], None] | None = None,
+) -> Callable[..., Any]:
+    """A route paging through one resource's sub-collection ``fetch`` (Link, X-Total-Count)."""
+
+    def handler(
+        request: Request,
+        iri: str = Query(..., description=iri_description),
+        page: int = Query(1, ge=1),
+        size: int = _SUBLIST_SIZE,
+        lang: str = _LANG,
+    ) -> Response:
+        return _sublist_page(request, fetch, iri, page, size, lang, check)
+
+    handler.__name__ = name
+    return handler
+
+
+router.add_api_route(
     "/api/incoming",
+    _paged_handler(res.incoming, "incoming"),
+    methods=["GET"],
     summary="The statements pointing at a resource (subject, property, graph), a page at a time: "
     "a detail embeds only the first of them (its incomingTotal says how many)",
     response_class=JSONResponse,
 )
-def incoming(
-    request: Request,
-    iri: str = Query(..., description="the resource's IRI"),
-    page: int = Query(1, ge=1),
-    size: int = _SUBLIST_SIZE,
-    lang: str = _LANG,
-) -> Response:
-    return _sublist_page(request, res.incoming, iri, page, size, lang)
-
-
-@router.get(
+router.add_api_route(
     "/api/partnerships-of",
+    _paged_handler(res.partnerships_of, "partnerships_of"),
+    methods=["GET"],
     summary="The partnerships a resource is part of (as member or partner, through a project, the place "
     "it is, or the places of a country), a page at a time: a detail embeds only the first of them "
     "(its partnershipsTotal says how many)",
     response_class=JSONResponse,
 )
-def partnerships_of(
-    request: Request,
-    iri: str = Query(..., description="the resource's IRI"),
-    page: int = Query(1, ge=1),
-    size: int = _SUBLIST_SIZE,
-    lang: str = _LANG,
-) -> Response:
-    return _sublist_page(request, res.partnerships_of, iri, page, size, lang)
 
 
 def _members_handler(sub: res.Sublist) -> Callable[..., Any]:
@@ -270,17 +277,8 @@ def _members_handler(sub: res.Sublist) -> Callable[..., Any]:
     def check(store: Store, iri: str) -> None:
         res.owner_kind_check(store, sub.name, iri)
 
-    def handler(
-        request: Request,
-        iri: str = Query(..., description=f"the IRI of one of the {res.KINDS[sub.kind].title.lower()}"),
-        page: int = Query(1, ge=1),
-        size: int = _SUBLIST_SIZE,
-        lang: str = _LANG,
-    ) -> Response:
-        return _sublist_page(request, fetch, iri, page, size, lang, check)
-
-    handler.__name__ = f"{sub.kind}_{sub.name}"
-    return handler
+    description = f"the IRI of one of the {res.KINDS[sub.kind].title.lower()}"
+    return _paged_handler(fetch, f"{sub.kind}_{sub.name}", description, check)
 
 
 for _sub in res.SUBLISTS.values():

@@ -9,15 +9,13 @@ by display label needs the language preference, so both are done over the rows.
 from __future__ import annotations
 
 import re
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
 
 from graph import queries
+from graph.cache import ResultCache
 from graph.resources.filters import parse_filters
 from graph.resources.kinds import MAX_PAGE_SIZE, InvalidParameter, Page, kind_named
 from graph.resources.labels import LabelIndex, best_label, fold, label_index
@@ -103,21 +101,16 @@ def list_resources(
 
 ORDER_CACHE_SIZE = 32
 """Orders of lists (each one IRI per matching item) and rows of pages kept per store."""
-_ORDERS: weakref.WeakKeyDictionary[Store, tuple[int, OrderedDict[tuple[Any, ...], list[Any]]]] = (
-    weakref.WeakKeyDictionary()
-)
-_ORDERS_LOCK = threading.Lock()
+_ORDERS = ResultCache(ORDER_CACHE_SIZE)
 
 
 def _order(store: Store, kind: str, terms: dict[str, Any], lang: str) -> list[str]:
     """The IRIs of the items of ``kind`` matching ``terms``, ordered by display label then IRI."""
     key = (kind, lang, tuple(sorted((k, str(v)) for k, v in terms.items())))
-    version = store.version
-    with _ORDERS_LOCK:
-        cached = _ORDERS.get(store)
-        if cached is not None and cached[0] == version and key in cached[1]:
-            cached[1].move_to_end(key)
-            return cached[1][key]
+    return _ORDERS.get(store, key, lambda: _compute_order(store, kind, terms, lang))
+
+
+def _compute_order(store: Store, kind: str, terms: dict[str, Any], lang: str) -> list[str]:
     labels: dict[str, list[tuple[str, str, str]]] = {}
     query = f"api_order_{kind}"
     if "country" in terms and f"{query}_in_country" in queries.names():
@@ -127,15 +120,7 @@ def _order(store: Store, kind: str, terms: dict[str, Any], lang: str) -> list[st
         if isinstance(lit, ox.Literal) and p is not None:
             found.append((lit.value, lit.language or "", p.value))
     keys = {iri: (fold(best_label(found, lang) or "") or "\uffff", iri) for iri, found in labels.items()}
-    order = sorted(keys, key=keys.__getitem__)
-    with _ORDERS_LOCK:
-        cached = _ORDERS.get(store)
-        if cached is None or cached[0] != version:
-            cached = _ORDERS[store] = (version, OrderedDict())
-        cached[1][key] = order
-        while len(cached[1]) > ORDER_CACHE_SIZE:
-            cached[1].popitem(last=False)
-    return order
+    return sorted(keys, key=keys.__getitem__)
 
 
 def _page_rows(store: Store, query: str, shown: list[str]) -> list[dict[str, Any]]:
@@ -144,22 +129,7 @@ def _page_rows(store: Store, query: str, shown: list[str]) -> list[dict[str, Any
     the first page of countries at 1×), the same on every call until the store changes."""
     if not shown:
         return []
-    key = (query, "page", tuple(shown))
-    version = store.version
-    with _ORDERS_LOCK:
-        cached = _ORDERS.get(store)
-        if cached is not None and cached[0] == version and key in cached[1]:
-            cached[1].move_to_end(key)
-            return cached[1][key]
-    rows = select_rows_for(store, query, "item", shown)
-    with _ORDERS_LOCK:
-        cached = _ORDERS.get(store)
-        if cached is None or cached[0] != version:
-            cached = _ORDERS[store] = (version, OrderedDict())
-        cached[1][key] = rows
-        while len(cached[1]) > ORDER_CACHE_SIZE:
-            cached[1].popitem(last=False)
-    return rows
+    return _ORDERS.get(store, (query, "page", tuple(shown)), lambda: select_rows_for(store, query, "item", shown))
 
 
 def _columns(query: str) -> list[str]:

@@ -18,10 +18,6 @@ per store version, and kept in a small LRU (:func:`cached`).
 
 from __future__ import annotations
 
-import threading
-import time
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from graph.cache import ResultCache
 from graph.resources.identifiers import check_iri
 from graph.resources.kinds import KINDS, MAX_PAGE_SIZE, InvalidParameter, NotFound, Page
 from graph.resources.labels import LabelIndex, label_index
@@ -64,31 +61,13 @@ def sorted_rows(rows: list[dict[str, Any]], *names: str) -> list[dict[str, Any]]
     return sorted(rows, key=lambda row: tuple(term_key(row.get(n)) for n in names))
 
 
-_CACHE: weakref.WeakKeyDictionary[Store, tuple[int, OrderedDict[tuple[Any, ...], Any]]] = weakref.WeakKeyDictionary()
-_CACHE_LOCK = threading.Lock()
+_CACHE = ResultCache(SUBLIST_CACHE_SIZE, CACHE_AFTER_SECONDS)
 
 
 def cached(store: Store, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
     """What ``compute`` gives for ``key``, kept in a small LRU per store version (when it took
     more than :data:`CACHE_AFTER_SECONDS` to compute)."""
-    version = store.version
-    with _CACHE_LOCK:
-        entries = _CACHE.get(store)
-        if entries is not None and entries[0] == version and key in entries[1]:
-            entries[1].move_to_end(key)
-            return entries[1][key]
-    started = time.perf_counter()
-    value = compute()
-    if time.perf_counter() - started < CACHE_AFTER_SECONDS:
-        return value
-    with _CACHE_LOCK:
-        entries = _CACHE.get(store)
-        if entries is None or entries[0] != version:
-            entries = _CACHE[store] = (version, OrderedDict())
-        entries[1][key] = value
-        while len(entries[1]) > SUBLIST_CACHE_SIZE:
-            entries[1].popitem(last=False)
-    return value
+    return _CACHE.get(store, key, compute)
 
 
 def check_page(page: int, size: int) -> int:
