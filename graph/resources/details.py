@@ -17,7 +17,7 @@ the same way (:mod:`graph.resources.sublists`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from rdflib import URIRef
@@ -101,26 +101,34 @@ def _partnership_rows(store: Store, iri: str) -> list[dict[str, Any]]:
 def incoming(store: Store, iri: str, page: int = 1, size: int = SUBLIST_SIZE, lang: str = "fr") -> Page:
     """One page of the statements with ``iri`` as object (subject, property, graph), in the
     order of a detail's ``incoming``."""
-    check_iri("iri", iri)
-    start = check_page(page, size)
-    rows = incoming_rows(store, iri)
-    shown = rows[start : start + size]
-    index = label_index(store)
-    index.need(_iris(shown))
-    return Page(items=[_incoming_item(store, index, row, lang) for row in shown], total=len(rows), page=page, size=size)
+    return _page(store, iri, page, size, incoming_rows, lambda index, row: _incoming_item(store, index, row, lang))
 
 
 def partnerships_of(store: Store, iri: str, page: int = 1, size: int = SUBLIST_SIZE, lang: str = "fr") -> Page:
     """One page of the partnerships ``iri`` is part of (as member or partner, through a project,
     the place it is, or the places of a country), in the order of a detail's ``partnerships``."""
+    return _page(
+        store, iri, page, size, _partnership_rows, lambda index, row: link(store, index, row["partnership"].value, lang)
+    )
+
+
+def _page(
+    store: Store,
+    iri: str,
+    page: int,
+    size: int,
+    rows_of: Callable[[Store, str], list[dict[str, Any]]],
+    item: Callable[[LabelIndex, dict[str, Any]], dict[str, Any]],
+) -> Page:
+    """Page ``page`` of the (cached, sorted) rows ``rows_of`` gives for ``iri``, each shown by
+    ``item`` with the labels of the page fetched in one go."""
     check_iri("iri", iri)
     start = check_page(page, size)
-    rows = _partnership_rows(store, iri)
+    rows = rows_of(store, iri)
     shown = rows[start : start + size]
     index = label_index(store)
     index.need(_iris(shown))
-    items = [link(store, index, r["partnership"].value, lang) for r in shown]
-    return Page(items=items, total=len(rows), page=page, size=size)
+    return Page(items=[item(index, row) for row in shown], total=len(rows), page=page, size=size)
 
 
 def _incoming_item(store: Store, index: LabelIndex, row: dict[str, Any], lang: str) -> dict[str, Any]:
