@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,8 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 def run(options: Options) -> dict[str, Any]:
     """Measure everything for ``options``; write and return the results."""
     log = options.log
-    workdir = options.workdir or Path(os.environ.get("COOPGRAPH_BENCH_DIR", "/tmp/coopgraph-bench"))
+    default = Path(tempfile.gettempdir()) / "coopgraph-bench"
+    workdir = options.workdir or Path(os.environ.get("COOPGRAPH_BENCH_DIR") or default)
     workdir.mkdir(parents=True, exist_ok=True)
     tag = f"{options.scale:g}x-s{options.seed}".replace(".", "_")
     today = dt.date.today().isoformat()

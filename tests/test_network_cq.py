@@ -157,7 +157,7 @@ def test_cq16_twin_towns_france(empty_store: Store) -> None:
     assert [c["twins"] for c in answer["countries"]] == sorted(got.values(), reverse=True)
 
 
-TWIN_FILE = Path("/work/shared/data/twin_cities_raw.csv")
+TWIN_FILE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "twin_cities_raw.csv"
 
 
 @pytest.mark.slow

@@ -26,7 +26,8 @@ import click
 @click.option(
     "--workdir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where data and stores are kept and reused (default: $COOPGRAPH_BENCH_DIR or /tmp/coopgraph-bench).",
+    help="Where data and stores are kept and reused "
+    "(default: $COOPGRAPH_BENCH_DIR, else coopgraph-bench in the temporary folder).",
 )
 @click.option(
     "--rdflib-cap", type=float, default=30.0, show_default=True, help="Seconds before a peer query is skipped."
