@@ -50,21 +50,12 @@ def describe(store: Store, iri: str, more: str | None = None, limit: int = SUBLI
     triples: dict[tuple[Any, Any, Any], None] = {}
     linked: set[str] = set()
     incoming = list(dict.fromkeys((row["s"], row["p"]) for row in incoming_rows(store, iri)))
-    seen: set[str] = set()
-    todo = [iri, *(s.value for s, _ in incoming if isinstance(s, ox.NamedNode) and s.value.startswith(owner))]
-    while todo:
-        subject = todo.pop()
-        if subject in seen:
-            continue
-        seen.add(subject)
-        node = ox.NamedNode(subject)
-        for row in select_rows(store, "api_out", iri=URIRef(subject)):
-            obj = row["o"]
-            triples[(node, row["p"], obj)] = None
-            if isinstance(obj, ox.NamedNode):
-                linked.add(obj.value)
-                if obj.value.startswith(owner):
-                    todo.append(obj.value)
+    fragments = (s.value for s, _ in incoming if isinstance(s, ox.NamedNode) and s.value.startswith(owner))
+    for node, row in _with_fragments(store, "api_out", [iri, *fragments]):
+        obj = row["o"]
+        triples[(node, row["p"], obj)] = None
+        if isinstance(obj, ox.NamedNode):
+            linked.add(obj.value)
     me = ox.NamedNode(str(ref))
     for s, p in incoming[:limit]:
         triples[(s, p, me)] = None
@@ -93,6 +84,13 @@ def _object(term: Any) -> Any:
 
 def _subject_quads(store: Store, iris: Iterable[str]) -> Iterator[ox.Quad]:
     """The quads of each subject, and of its fragment sub-nodes (``place/1#geometry``)."""
+    for subject, row in _with_fragments(store, "api_subject_quads", iris):
+        yield ox.Quad(subject, row["p"], row["o"], row["g"])
+
+
+def _with_fragments(store: Store, query: str, iris: Iterable[str]) -> Iterator[tuple[ox.NamedNode, dict[str, Any]]]:
+    """The rows of ``query`` (bound ``?iri``) for each of ``iris`` and, transitively, for the
+    fragment sub-nodes (``…#geometry``) of its owner that they reach, each subject once."""
     seen: set[str] = set()
     todo = list(iris)
     while todo:
@@ -100,12 +98,13 @@ def _subject_quads(store: Store, iris: Iterable[str]) -> Iterator[ox.Quad]:
         if iri in seen:
             continue
         seen.add(iri)
+        owner = iri.split("#", 1)[0] + "#"
         subject = ox.NamedNode(iri)
-        for row in select_rows(store, "api_subject_quads", iri=URIRef(iri)):
+        for row in select_rows(store, query, iri=URIRef(iri)):
             obj = row["o"]
-            if isinstance(obj, ox.NamedNode) and obj.value.startswith(iri.split("#", 1)[0] + "#"):
+            if isinstance(obj, ox.NamedNode) and obj.value.startswith(owner):
                 todo.append(obj.value)
-            yield ox.Quad(subject, row["p"], obj, row["g"])
+            yield subject, row
 
 
 def export(store: Store, fmt: str, kind: str | None = None, filters: Mapping[str, str | None] | None = None) -> bytes:
