@@ -12,6 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.results import Result, from_oxigraph
+from graph.sparql_text import Dataset
+from graph.sparql_update import with_using
 
 
 class StoreLockedError(OSError):
@@ -57,7 +59,18 @@ class LocalBackend:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         return from_oxigraph(self.ox.query(text, base_iri=base_iri, **kwargs))  # type: ignore[arg-type]
 
-    def update(self, text: str, *, base_iri: str | None = None) -> None:
+    def update(
+        self,
+        text: str,
+        *,
+        base_iri: str | None = None,
+        using_graphs: list[str] | None = None,
+        using_named_graphs: list[str] | None = None,
+    ) -> None:
+        """Apply one update; pyoxigraph's update has no dataset option, so ``using_graphs`` /
+        ``using_named_graphs`` become ``USING`` / ``USING NAMED`` clauses (graph.sparql_update)."""
+        if using_graphs or using_named_graphs:
+            text = with_using(text, Dataset(default=using_graphs or [], named=using_named_graphs or []))
         self.ox.update(text, base_iri=base_iri)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:

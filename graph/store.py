@@ -29,8 +29,6 @@ from graph.bindings import with_values
 from graph.namespaces import DEFAULT_BASE, PREFIXES
 from graph.paths import ontology_dir, seed_file
 from graph.results import Boolean, Result, Solutions, Triples
-from graph.sparql_text import Dataset
-from graph.sparql_update import with_using
 from graph.terms import distinct_triples, to_ox, to_rdflib
 
 __all__ = ["RemoteError", "Store", "StoreError", "StoreLockedError", "open_store"]
@@ -228,14 +226,9 @@ class Store:
         ``USING`` clauses (pyoxigraph's update has no dataset option; see graph.sparql_update).
         """
         with self._writing():
-            if isinstance(self.backend, RemoteBackend):
-                self.backend.update(
-                    text, base_iri=self.base, using_graphs=using_graphs, using_named_graphs=using_named_graphs
-                )
-                return
-            if using_graphs or using_named_graphs:
-                text = with_using(text, Dataset(default=using_graphs or [], named=using_named_graphs or []))
-            self.backend.update(text, base_iri=self.base)
+            self.backend.update(
+                text, base_iri=self.base, using_graphs=using_graphs, using_named_graphs=using_named_graphs
+            )
 
     def replace(
         self,
