@@ -27,8 +27,9 @@ def run_query_set(
 ) -> dict[str, dict[str, Any]]:
     """Each query of ``texts`` timed on one engine (for the peers, which run alone)."""
     out: dict[str, dict[str, Any]] = {}
+    repetitions = options.peer_repetitions or options.repetitions
     for name, text in texts.items():
-        out[name] = time_calls(lambda text=text: call(text), options.repetitions, cap_s)  # type: ignore[misc]
+        out[name] = time_calls(lambda text=text: call(text), repetitions, cap_s)  # type: ignore[misc]
         options.log(f"    {name:36} {fmt(out[name])}")
     return out
 

@@ -60,6 +60,7 @@ def run(options: Options) -> dict[str, Any]:
         "scale": options.scale,
         "seed": options.seed,
         "repetitions": options.repetitions,
+        "peer_repetitions": options.peer_repetitions or options.repetitions,
         "http_timeout_s": options.http_timeout_s,
         "machine": machine(),
         "engines": list(options.active()),

@@ -29,6 +29,10 @@ class Options:
     base: str = DEFAULT_BASE
     rdflib_cap_s: float = 30.0
     """The in-process rdflib baseline skips a query after this many seconds."""
+    peer_repetitions: int | None = None
+    """Calls per query on the slow peers (rdflib-endpoint, rdflib); ``None``: ``repetitions``. One
+    call with a high cap measures more of the peers' slow queries than several under a low cap,
+    in the same time (a capped query only bounds the whole-set ratio from below)."""
     http_timeout_s: float = 120.0
     """The most one HTTP call (a SPARQL query, a REST route) may take; a slower one is recorded
     as a timeout, and the run goes on."""

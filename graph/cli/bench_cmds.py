@@ -22,6 +22,11 @@ import click
     help="Results file (default: bench/results/<date>-<scale>x.json).",
 )
 @click.option("--repetitions", "-n", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option(
+    "--peer-repetitions",
+    type=click.IntRange(min=1),
+    help="Calls per query on rdflib-endpoint and rdflib (default: --repetitions).",
+)
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option(
     "--workdir",
@@ -49,6 +54,7 @@ def bench(
     peers: bool,
     output: Path | None,
     repetitions: int,
+    peer_repetitions: int | None,
     seed: int,
     workdir: Path | None,
     rdflib_cap: float,
@@ -72,6 +78,7 @@ def bench(
         scale=scale,
         seed=seed,
         repetitions=repetitions,
+        peer_repetitions=peer_repetitions,
         peers=peers,
         workdir=workdir,
         output=output,
