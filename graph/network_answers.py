@@ -9,7 +9,7 @@ nodes here, accent- and case-insensitively, from the ``net_entity_labels`` query
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -276,11 +276,15 @@ def export(
     filters: Filters = NO_FILTERS,
     projection_name: str = "authority",
     cache: ResultCache = CACHE,
-) -> bytes:
-    """A projection serialised as GraphML, GEXF or CSV (see :mod:`graph.network_export`)."""
+    *,
+    chunk_size: int | None = None,
+) -> Iterator[bytes]:
+    """A projection serialised as GraphML, GEXF or CSV (see :mod:`graph.network_export`), in
+    chunks written as they are read. The format is checked and the projection made (or taken
+    from the cache) at the call, so that errors come before any chunk."""
     if fmt not in network_export.FORMATS:
         raise proj.FilterError("format", f"unknown format {fmt!r}; choose one of {', '.join(network_export.FORMATS)}")
-    return network_export.to_bytes(projection(store, projection_name, filters, cache), fmt)
+    return network_export.stream(projection(store, projection_name, filters, cache), fmt, chunk_size=chunk_size)
 
 
 # -- names ------------------------------------------------------------------------------------

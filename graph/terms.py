@@ -8,7 +8,8 @@ refused here, so no bound parameter can ever change the shape of a query.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -84,6 +85,55 @@ def distinct_triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
     """The triples of ``quads``, each once: what a format without named graphs can say of them."""
     seen: set[ox.Triple] = set()
     for quad in quads:
+        triple = quad.triple
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
+
+
+def distinct_triples_in_two_passes(quads: Callable[[], Iterable[ox.Quad]]) -> Iterator[ox.Triple]:
+    """The triples of ``quads()``, each once, without holding every triple: for the whole store,
+    where :func:`distinct_triples` would keep a set as big as the graph.
+
+    The union of the named graphs repeats a triple once per graph stating it. A first pass over
+    ``quads()`` keeps a 64-bit hash of each triple (8 bytes a quad, in one array), sorted to find
+    the hashes seen more than once; the second pass yields every triple, keeping an exact set
+    only of those whose hash was repeated (the triples stated in several graphs, and the rare
+    ones sharing a hash with another), so each comes out once. ``quads`` is called twice and
+    must give the same quads in any order; a quad added between the passes may come out twice,
+    which says nothing more (a graph is a set). Lazy: nothing is read before the first triple
+    is asked for."""
+    import numpy as np  # here: the import costs ~0.1 s, and only exports need it
+
+    hashes = array("q", (hash(quad.triple) for quad in quads()))
+    repeated: set[int] = set()
+    if len(hashes) > 1:
+        ordered = np.frombuffer(hashes, dtype=np.int64)  # a view: sorts the array in place
+        ordered.sort()
+        same = ordered[1:] == ordered[:-1]
+        repeated = set(np.unique(ordered[1:][same]).tolist())
+        del ordered, same
+    del hashes
+    seen: set[ox.Triple] = set()
+    for quad in quads():
+        triple = quad.triple
+        if hash(triple) in repeated:
+            if triple in seen:
+                continue
+            seen.add(triple)
+        yield triple
+
+
+def distinct_triples_by_subject(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+    """The triples of ``quads``, each once, when the quads of a subject come together (one run
+    per subject, as the statements of each resource read one after the other): only the
+    triples of the current subject are remembered."""
+    subject: object = None
+    seen: set[ox.Triple] = set()
+    for quad in quads:
+        if quad.subject != subject:
+            subject = quad.subject
+            seen = set()
         triple = quad.triple
         if triple not in seen:
             seen.add(triple)

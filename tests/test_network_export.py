@@ -78,8 +78,8 @@ def test_csv_edge_list(graph: nx.Graph) -> None:
 
 def test_export_of_a_filtered_projection(empty_store: Store) -> None:
     write_turtle(empty_store, NETWORK_TTL)
-    content = network_answers.export(
-        empty_store, "graphml", network_answers.Filters.of(country="SN"), cache=ResultCache()
+    content = b"".join(
+        network_answers.export(empty_store, "graphml", network_answers.Filters.of(country="SN"), cache=ResultCache())
     )
     back = nx.read_graphml(io.BytesIO(content))
     assert {n.rsplit("/", 1)[-1] for n in back} == {"albi", "besancon", "dakar", "saint-louis"}

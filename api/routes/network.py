@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from api.problems import Problem, invalid
 from graph import network, network_answers
@@ -140,10 +140,10 @@ def export(
     c: CommonDep,
     format: Annotated[str, Query(description=f"One of {', '.join(FORMATS)}.")] = "graphml",
 ) -> Response:
-    content = _run(lambda: network_answers.export(c.store, format, c.filters, c.projection))
+    chunks = _run(lambda: network_answers.export(c.store, format, c.filters, c.projection))  # checks first
     filename = f"coopgraph-{c.projection}.{format}"
-    return Response(
-        content,
+    return StreamingResponse(
+        chunks,
         media_type=MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -14,9 +14,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from api.problems import Problem, invalid
+from api.streaming import in_one_thread
 from graph import questions as cq
 from graph import resources as res
 from graph.store import Store
@@ -169,13 +170,17 @@ def export(
     kind: str | None = Query(None, description="export only the resources of this kind (then filters apply)"),
 ) -> Response:
     filters = {k: v for k, v in request.query_params.items() if k not in ("format", "kind")}
-    try:
-        body = res.export(_store(request), format, kind or None, filters)
+    try:  # the parameters are checked here, before the first byte
+        chunks = res.export(_store(request), format, kind or None, filters)
     except res.InvalidParameter as err:
         raise invalid(err) from err
     media, ext = EXPORT_MEDIA[format]
     name = f"coopgraph-{kind or 'all'}.{ext}"
-    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return StreamingResponse(
+        in_one_thread(chunks, name="export"),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get(

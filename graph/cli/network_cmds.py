@@ -221,11 +221,19 @@ def evolution(store: Store, as_json: bool, **filters: Any) -> None:
 @store_options(read_only=True)
 def export(store: Store, fmt: str, output: Path, projection_name: str, **filters: Any) -> None:
     """Write the network as GraphML or GEXF (Gephi) or a CSV edge list."""
-    content = network_answers.export(store, fmt, _filters(**filters), projection_name)
+    chunks = network_answers.export(store, fmt, _filters(**filters), projection_name)
     tmp = output.with_name(output.name + ".part")
-    tmp.write_bytes(content)
+    size = 0
+    try:
+        with tmp.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+                size += len(chunk)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(output)
-    click.echo(f"wrote {output} ({len(content)} bytes)", err=True)
+    click.echo(f"wrote {output} ({size} bytes)", err=True)
 
 
 commands: list[click.Command] = [network_group]

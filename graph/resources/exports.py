@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
@@ -19,7 +20,7 @@ from graph.resources.listing import matching_iris
 from graph.resources.rows import select_rows, select_rows_for
 from graph.resources.sublists import SUBLIST_SIZE
 from graph.store import Store
-from graph.terms import distinct_triples, to_rdflib
+from graph.terms import distinct_triples_by_subject, distinct_triples_in_two_passes, to_rdflib
 
 EXPORT_FORMATS = ("turtle", "jsonld", "nquads", "csv")
 
@@ -107,41 +108,123 @@ def _with_fragments(store: Store, query: str, iris: Iterable[str]) -> Iterator[t
             yield subject, row
 
 
-def export(store: Store, fmt: str, kind: str | None = None, filters: Mapping[str, str | None] | None = None) -> bytes:
+EXPORT_BATCH = 5_000
+"""Statements serialised per chunk of an export: 0.5–1 MiB of N-Quads or Turtle."""
+
+
+def export(
+    store: Store,
+    fmt: str,
+    kind: str | None = None,
+    filters: Mapping[str, str | None] | None = None,
+    *,
+    batch: int | None = None,
+) -> Iterator[bytes]:
     """The whole graph, or the statements about the resources of ``kind`` matching ``filters``,
     as Turtle, JSON-LD, N-Quads (named graphs kept) or CSV (subject, predicate, object,
-    datatype, language, graph)."""
+    datatype, language, graph): the document in chunks of ``batch`` statements (default
+    :data:`EXPORT_BATCH`), so that memory stays bounded whatever the size of the store (write
+    them to a file or a response as they come).
+
+    Turtle and JSON-LD say each triple once though the union of the named graphs repeats it
+    once per graph stating it: the whole graph is read twice for that
+    (:func:`~graph.terms.distinct_triples_in_two_passes`), the statements of a kind once
+    (those of each resource come together).
+
+    The parameters are checked (and the resources of ``kind`` chosen) at the call, so that an
+    :class:`InvalidParameter` comes before any byte; the store is read as the chunks are asked
+    for, all in the thread asking (pyoxigraph's iterators must not change thread)."""
     if fmt not in EXPORT_FORMATS:
         raise InvalidParameter("format", f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    batch = EXPORT_BATCH if batch is None else batch
+    if batch < 1:
+        raise ValueError(f"batch must be positive, not {batch}")
+    iris: list[str] | None = None
     if kind is None:
         if any(filters.values() if filters else ()):
             raise InvalidParameter("kind", "filters need a kind (authorities, partnerships…) to apply to")
-        quads: Iterable[ox.Quad] = store.quads()
     else:
-        quads = _subject_quads(store, matching_iris(store, kind, filters))
+        iris = matching_iris(store, kind, filters)
+    return _export_chunks(store, fmt, iris, batch)
+
+
+def _export_chunks(store: Store, fmt: str, iris: list[str] | None, batch: int) -> Iterator[bytes]:
+    def quads() -> Iterator[ox.Quad]:
+        return store.quads() if iris is None else _subject_quads(store, iris)
+
     if fmt == "csv":
-        return _csv(quads)
+        yield from _csv_chunks(quads(), batch)
+        return
     if fmt == "nquads":
-        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-    triples = distinct_triples(quads)
+        for quad_batch in _batches(quads(), batch):
+            yield ox.serialize(quad_batch, format=ox.RdfFormat.N_QUADS) or b""
+        return
+    triples = distinct_triples_in_two_passes(quads) if iris is None else distinct_triples_by_subject(quads())
     if fmt == "turtle":
-        prefixes = PREFIXES | {"id": store.base}
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b""
+        yield from _turtle_chunks(triples, PREFIXES | {"id": store.base}, batch)
+    else:
+        yield from _jsonld_chunks(triples, batch)
 
 
-def _csv(quads: Iterable[ox.Quad]) -> bytes:
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _turtle_chunks(triples: Iterable[ox.Triple], prefixes: dict[str, str], batch: int) -> Iterator[bytes]:
+    """One Turtle document: each batch serialised alone repeats the ``@prefix`` lines, which
+    are kept in the first only."""
+    first = True
+    for triple_batch in _batches(triples, batch):
+        text = ox.serialize(triple_batch, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+        if not first:
+            text = _without_prefixes(text)
+        first = False
+        yield text
+
+
+def _without_prefixes(text: bytes) -> bytes:
+    """``text`` without the ``@prefix`` lines it starts with (no statement starts with ``@``)."""
+    start = 0
+    while text.startswith(b"@prefix ", start):
+        start = text.index(b"\n", start) + 1
+    return text[start:]
+
+
+def _jsonld_chunks(triples: Iterable[ox.Triple], batch: int) -> Iterator[bytes]:
+    """One expanded JSON-LD document: the array of node objects of every batch (a node may be
+    described in several objects of the array; a JSON-LD reader merges them)."""
+    yield b"["
+    first = True
+    for triple_batch in _batches(triples, batch):
+        text = (ox.serialize(triple_batch, format=ox.RdfFormat.JSON_LD) or b"").strip()
+        if not (text.startswith(b"[") and text.endswith(b"]")):
+            raise ValueError(f"pyoxigraph's JSON-LD is not an array: {text[:80]!r}")
+        nodes = text[1:-1].strip()
+        if nodes:
+            yield nodes if first else b"," + nodes
+            first = False
+    yield b"]"
+
+
+def _csv_chunks(quads: Iterable[ox.Quad], batch: int) -> Iterator[bytes]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["subject", "predicate", "object", "datatype", "language", "graph"])
-    for q in quads:
-        o = q.object
-        datatype = language = ""
-        if isinstance(o, ox.Literal):
-            language = o.language or ""
-            datatype = "" if language else o.datatype.value
-        graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-        subject = q.subject.value if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)) else str(q.subject)
-        value = o.value if isinstance(o, (ox.NamedNode, ox.BlankNode, ox.Literal)) else str(o)
-        writer.writerow([subject, q.predicate.value, value, datatype, language, graph])
-    return out.getvalue().encode("utf-8")
+    for quad_batch in _batches(quads, batch):
+        for q in quad_batch:
+            o = q.object
+            datatype = language = ""
+            if isinstance(o, ox.Literal):
+                language = o.language or ""
+                datatype = "" if language else o.datatype.value
+            graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+            subject = q.subject.value if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)) else str(q.subject)
+            value = o.value if isinstance(o, (ox.NamedNode, ox.BlankNode, ox.Literal)) else str(o)
+            writer.writerow([subject, q.predicate.value, value, datatype, language, graph])
+        yield out.getvalue().encode("utf-8")
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue().encode("utf-8")
