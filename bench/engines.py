@@ -28,8 +28,9 @@ def run_query_set(
     """Each query of ``texts`` timed on one engine (for the peers, which run alone)."""
     out: dict[str, dict[str, Any]] = {}
     repetitions = options.peer_repetitions or options.repetitions
+    warmup = options.peer_repetitions is None
     for name, text in texts.items():
-        out[name] = time_calls(lambda text=text: call(text), repetitions, cap_s)  # type: ignore[misc]
+        out[name] = time_calls(lambda text=text: call(text), repetitions, cap_s, warmup=warmup)  # type: ignore[misc]
         options.log(f"    {name:36} {fmt(out[name])}")
     return out
 
@@ -112,9 +113,11 @@ def bench_rdflib_endpoint(nquads: Path, texts: dict[str, str], options: Options)
     t = time.perf_counter()
     with rdflib_endpoint_server(nquads) as server:
         result: dict[str, Any] = {"load_and_start_s": round(time.perf_counter() - t, 2)}
-        client = SparqlClient(server.url + "/sparql", options.http_timeout_s)
+        cap_s = options.endpoint_cap_s or options.rdflib_cap_s
+        result["cap_s"] = cap_s
+        client = SparqlClient(server.url + "/sparql", cap_s)
         options.log("  rdflib-endpoint")
-        result["queries"] = run_query_set(client, texts, options, options.rdflib_cap_s)
+        result["queries"] = run_query_set(client, texts, options, cap_s)
         client.close()
         result["peak_rss_bytes"] = peak_rss(server.process.pid)
     return result

@@ -29,10 +29,13 @@ class Options:
     base: str = DEFAULT_BASE
     rdflib_cap_s: float = 30.0
     """The in-process rdflib baseline skips a query after this many seconds."""
+    endpoint_cap_s: float | None = None
+    """rdflib-endpoint's cap per query (``None``: ``rdflib_cap_s``): the whole-set ratio against it
+    is a lower bound while any of its queries is capped, so it may need more time than rdflib."""
     peer_repetitions: int | None = None
-    """Calls per query on the slow peers (rdflib-endpoint, rdflib); ``None``: ``repetitions``. One
-    call with a high cap measures more of the peers' slow queries than several under a low cap,
-    in the same time (a capped query only bounds the whole-set ratio from below)."""
+    """Timed calls per query on the slow peers (rdflib-endpoint, rdflib), then without a warm-up
+    call; ``None``: ``repetitions`` after a warm-up, as for the servers. One call with a high cap
+    measures more of the peers' slow queries than several under a low cap, in the same time."""
     http_timeout_s: float = 120.0
     """The most one HTTP call (a SPARQL query, a REST route) may take; a slower one is recorded
     as a timeout, and the run goes on."""

@@ -40,10 +40,13 @@ def failure(err: Exception, elapsed_s: float, cap_s: float) -> dict[str, Any]:
     return out
 
 
-def time_calls(call: Callable[[], int], repetitions: int, cap_s: float) -> dict[str, Any]:
+def time_calls(call: Callable[[], int], repetitions: int, cap_s: float, *, warmup: bool = True) -> dict[str, Any]:
     """One warm-up call, then ``repetitions`` timed ones (fewer when one call is slow).
 
     A call slower than ``cap_s`` is recorded as a timeout: its time is only a lower bound.
+    Without ``warmup`` the first call is also the first sample: for engines that keep nothing a
+    first call would fill (rdflib parses and evaluates each query afresh), where a warm-up only
+    doubles the time of their slow queries.
     """
     started = time.perf_counter()
     try:
@@ -56,8 +59,8 @@ def time_calls(call: Callable[[], int], repetitions: int, cap_s: float) -> dict[
     if repetitions == 0:
         return {"rows": rows, "first_s": first}
     reps = repetitions if first < SLOW_FIRST_CALL_S else min(repetitions, 3)
-    samples: list[float] = []
-    for _ in range(reps):
+    samples: list[float] = [] if warmup else [first]
+    for _ in range(reps - len(samples)):
         t = time.perf_counter()
         try:
             call()

@@ -174,6 +174,23 @@ def test_extensions_are_called_by_the_names_their_run_asks_for(monkeypatch: pyte
     assert "unknown" in extensions.run_extension("bench_needy", {}, options)["why"]
 
 
+def test_without_warmup_the_first_call_is_a_sample() -> None:
+    made: list[int] = []
+
+    def call() -> int:
+        made.append(1)
+        return 7
+
+    once = timing.time_calls(call, 1, cap_s=5, warmup=False)
+    assert len(made) == 1 and once["n"] == 1 and once["rows"] == 7 and once["median_ms"] == once["min_ms"]
+    made.clear()
+    timed = timing.time_calls(call, 3, cap_s=5, warmup=False)
+    assert len(made) == 3 and timed["n"] == 3 and timed["rows"] == 7
+    made.clear()
+    warm = timing.time_calls(call, 3, cap_s=5)
+    assert len(made) == 4 and warm["n"] == 3  # one warm-up call, then three timed
+
+
 def test_a_call_past_its_cap_is_recorded_as_a_timeout() -> None:
     def never(_: int = 0) -> int:
         raise CallTimeout("no answer within 5 s")

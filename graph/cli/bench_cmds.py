@@ -25,7 +25,7 @@ import click
 @click.option(
     "--peer-repetitions",
     type=click.IntRange(min=1),
-    help="Calls per query on rdflib-endpoint and rdflib (default: --repetitions).",
+    help="Timed calls per query on rdflib-endpoint and rdflib, without a warm-up (default: --repetitions after one).",
 )
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option(
@@ -36,6 +36,9 @@ import click
 )
 @click.option(
     "--rdflib-cap", type=float, default=30.0, show_default=True, help="Seconds before a peer query is skipped."
+)
+@click.option(
+    "--endpoint-cap", type=float, help="Seconds before an rdflib-endpoint query is skipped (default: --rdflib-cap)."
 )
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds an HTTP query may take.")
 @click.option("--no-cq", is_flag=True, help="Leave the competency-question queries out of the set.")
@@ -58,6 +61,7 @@ def bench(
     seed: int,
     workdir: Path | None,
     rdflib_cap: float,
+    endpoint_cap: float | None,
     timeout: float,
     no_cq: bool,
     no_rest: bool,
@@ -83,6 +87,7 @@ def bench(
         workdir=workdir,
         output=output,
         rdflib_cap_s=rdflib_cap,
+        endpoint_cap_s=endpoint_cap,
         http_timeout_s=timeout,
         rest=not no_rest,
         competency_questions=not no_cq,
