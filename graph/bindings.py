@@ -63,11 +63,12 @@ def with_values(text: str, substitutions: dict[str, OxTerm]) -> str:
     return body[:at] + block + body[at:]
 
 
-def with_rows(text: str, variable: str, iris: Iterable[str]) -> str:
+def with_rows(text: str, variable: str, iris: Iterable[str | OxTerm]) -> str:
     """``text`` with ``?variable`` bound to each of ``iris``, one ``VALUES`` row each, opening
     its outermost ``WHERE`` group: one query for a list of nodes instead of one per node (the
     importer reads the part of the graph a batch touches this way, 2,000 nodes a query). Each
-    IRI is printed by pyoxigraph (validated, escaped): data, never syntax."""
+    value — an IRI given as text, or any pyoxigraph term (the literals a search looks up) — is
+    printed by pyoxigraph (validated, escaped): data, never syntax."""
     body, at = _opening(text)
-    values = " ".join(str(ox.NamedNode(iri)) for iri in iris)
+    values = " ".join(str(ox.NamedNode(iri) if isinstance(iri, str) else iri) for iri in iris)
     return f"{body[:at]} VALUES ?{variable} {{ {values} }} {body[at:]}"

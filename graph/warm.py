@@ -1,6 +1,6 @@
 """Warm the per-version caches of a store in the background, so the first researcher does not pay.
 
-The map index, the orders of the big lists and the partnership network are each built once per
+The map index, the orders of the big lists and the search's text index are each built once per
 store version, on first use. At Atlas scale that first use costs seconds (1×) to a minute or more
 (10×: the map index alone is ~75 s of CPU); a server that starts in under 3 s then answers its
 first map or list call after all that time. :func:`warm_in_background` starts the same builds on
@@ -29,11 +29,13 @@ def steps(store: Store) -> list[tuple[str, Callable[[], object]]]:
     """The cache builds, cheapest first, each a named call a request would make itself."""
     from graph.render_index import map_index
     from graph.resources.listing import list_resources
+    from graph.resources.text_index import text_index
 
     built: list[tuple[str, Callable[[], object]]] = [
         (f"list {kind}", partial(list_resources, store, kind)) for kind in LIST_KINDS
     ]
     built.append(("map index", partial(map_index, store)))
+    built.append(("search index", partial(text_index, store)))
     return built
 
 

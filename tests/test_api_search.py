@@ -70,3 +70,44 @@ def test_fold() -> None:
     assert res.fold("Métropole  Européenne-de-LILLE") == "metropole europeenne de lille"
     assert res.fold("Œuvre") == "œuvre" or res.fold("Œuvre") == "oeuvre"
     assert res.fold("!!") == ""
+
+
+def test_text_index_keeps_each_label_as_stored() -> None:
+    import pyoxigraph as ox
+
+    from graph.resources.text_index import XSD_STRING, build_text_index
+
+    lang_string = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+    year = ox.Literal("1994", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear"))
+    rows = [
+        ox.Literal("Saint-Louis"),
+        ox.Literal("Saint-Louis", language="fr"),
+        ox.Literal("São Tomé", language="pt"),
+        year,
+        ox.Literal("ab"),
+        ox.Literal("cd", datatype=ox.NamedNode(XSD_STRING)),
+        None,
+    ]
+    assert rows[2].datatype == lang_string
+    index = build_text_index(rows)
+    assert len(index) == 6
+    found = {str(index.literal(i)) for i in index.containing(["saint"])}
+    assert found == {'"Saint-Louis"', '"Saint-Louis"@fr'}
+    assert [index.literal(i) for i in index.containing(["sao", "tome"])] == [ox.Literal("São Tomé", language="pt")]
+    assert [index.literal(i) for i in index.containing(["1994"])] == [year]
+    assert [index.literal(i) for i in index.containing(["cd"])] == [ox.Literal("cd")]
+    assert list(index.containing(["bc"])) == []  # never across two labels
+    assert list(index.containing(["louis", "tome"])) == []  # every word in one label
+    assert list(index.containing([])) == []
+
+
+def test_search_finds_a_typed_label(api_store: Store) -> None:
+    import pyoxigraph as ox
+
+    iri = api_store.base + "document/atlas-1994"
+    title = ox.Literal("Atlas de Ségou", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#normalizedString"))
+    api_store.add(
+        [ox.Quad(ox.NamedNode(iri), ox.NamedNode(res.RDFS_LABEL), title, ox.NamedNode(api_store.graph("seed/extra")))]
+    )
+    hits = res.search(api_store, "segou")
+    assert [h["iri"] for h in hits] == [iri] and hits[0]["matched"] == "Atlas de Ségou"

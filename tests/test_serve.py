@@ -100,6 +100,6 @@ def test_warm_builds_the_caches_a_request_would(seeded_store) -> None:  # type: 
 
     render_index._cache.pop(id(seeded_store), None)
     took = warm(seeded_store)
-    assert set(took) == {f"list {k}" for k in LIST_KINDS} | {"map index"}
+    assert set(took) == {f"list {k}" for k in LIST_KINDS} | {"map index", "search index"}
     built = render_index._cache[id(seeded_store)]  # built by warm, before any request
     assert built.version == seeded_store.version and render_index.map_index(seeded_store) is built

@@ -9,6 +9,7 @@ from graph import queries
 from graph.bindings import with_rows
 from graph.results import Solutions
 from graph.store import Store
+from graph.terms import OxTerm
 
 
 def solution_rows(store: Store, query: str, **bindings: Any) -> Iterator[tuple[Any, ...]]:
@@ -36,17 +37,17 @@ CHUNK = 400
 
 
 def select_rows_for(
-    store: Store, query: str, variable: str, iris: Iterable[str], **bindings: Any
+    store: Store, query: str, variable: str, iris: Iterable[str | OxTerm], *, chunk: int = CHUNK, **bindings: Any
 ) -> list[dict[str, Any]]:
-    """Rows of a named SELECT for many IRIs at once: ``variable`` bound by a multi-row ``VALUES``
-    block (:func:`graph.bindings.with_rows`: IRIs checked by pyoxigraph, so never query text),
-    ``CHUNK`` IRIs per query. One query for the labels of a page instead of one per link, and
-    no index of the whole store."""
-    todo = sorted(set(iris))
+    """Rows of a named SELECT for many IRIs (or other terms) at once: ``variable`` bound by a
+    multi-row ``VALUES`` block (:func:`graph.bindings.with_rows`: values checked by pyoxigraph,
+    so never query text), ``chunk`` values per query. One query for the labels of a page instead
+    of one per link, and no index of the whole store."""
+    todo = sorted(set(iris), key=str)
     text = queries.load(query).text
     rows: list[dict[str, Any]] = []
-    for start in range(0, len(todo), CHUNK):
-        result = _solutions(store, with_rows(text, variable, todo[start : start + CHUNK]), bindings)
+    for start in range(0, len(todo), chunk):
+        result = _solutions(store, with_rows(text, variable, todo[start : start + chunk]), bindings)
         names = result.variables
         rows.extend({n: v for n, v in zip(names, row, strict=True) if v is not None} for row in result.rows)
     return rows

@@ -1,0 +1,124 @@
+"""Which labels contain a word, accents and case ignored: the candidates of a search.
+
+SPARQL has no accent folding and Oxigraph no text index: a regular expression run over every
+label of the store took 11 s at Atlas 10× (1.2 s at 1×), whatever was asked. This index holds
+each distinct label once, folded (:func:`graph.text.fold`), in one byte string, so a word is
+found with one substring scan in C (milliseconds), and the label as it is stored, so the store
+can then be asked who bears it. It is built once per store version, on the first search (or
+when ``serve`` warms its caches), from one streamed query (``api_search_labels``, distinct
+labels only: a label stated in several graphs or of several resources is kept once).
+
+Compact on purpose: it lives as long as the store's version in a server that must stay within
+its memory, so it keeps no Python object per label — the folded and stored texts are two byte
+strings with an array of offsets each, and a label's language or datatype one small number
+(about 40 bytes a label in all, against several hundred as ``str`` objects in a list).
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from graph.cache import ResultCache
+from graph.resources.rows import solution_rows
+from graph.store import Store
+from graph.text import fold
+
+__all__ = ["TextIndex", "build_text_index", "text_index"]
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class TextIndex:
+    """Every distinct label of the searched properties, folded and as stored.
+
+    Label ``i`` is ``folded[folded_at[i]:folded_at[i + 1] - 1]`` folded (a ``\\n`` ends each),
+    ``stored[stored_at[i]:stored_at[i + 1]]`` as stored (UTF-8), with ``kinds[kind[i]]`` its
+    language tag and datatype (``(tag, "")`` for a tagged label)."""
+
+    folded: bytes
+    folded_at: array[int]
+    stored: bytes
+    stored_at: array[int]
+    kind: array[int]
+    kinds: tuple[tuple[str, str], ...]
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    def containing(self, words: Iterable[str]) -> Iterator[int]:
+        """The labels whose folded text contains every one of ``words`` (folded words, as
+        :func:`graph.text.fold` splits them), each once, in index order. The longest word is
+        scanned for; the others are checked on the labels it finds."""
+        wanted = [w.encode("ascii") for w in words if w]
+        if not wanted:
+            return
+        longest = max(wanted, key=len)
+        others = [w for w in wanted if w is not longest]
+        last = -1
+        for match in re.finditer(re.escape(longest), self.folded):
+            i = bisect_right(self.folded_at, match.start()) - 1
+            if i == last:
+                continue
+            last = i
+            text = self.folded[self.folded_at[i] : self.folded_at[i + 1] - 1]
+            if all(w in text for w in others):
+                yield i
+
+    def folded_text(self, i: int) -> str:
+        """Label ``i`` folded (:func:`graph.text.fold`)."""
+        return self.folded[self.folded_at[i] : self.folded_at[i + 1] - 1].decode("ascii")
+
+    def text(self, i: int) -> str:
+        """Label ``i`` as written."""
+        return self.stored[self.stored_at[i] : self.stored_at[i + 1]].decode("utf-8")
+
+    def literal(self, i: int) -> ox.Literal:
+        """Label ``i`` as the term the store holds."""
+        value = self.text(i)
+        language, datatype = self.kinds[self.kind[i]]
+        if language:
+            return ox.Literal(value, language=language)
+        if datatype in ("", XSD_STRING):
+            return ox.Literal(value)
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
+
+
+def build_text_index(labels: Iterable[ox.Literal | None]) -> TextIndex:
+    """The index of ``labels`` (distinct literals: the query says each once), written straight
+    into two growing byte buffers — no Python object per label outlives its turn of the loop."""
+    folded = bytearray()
+    stored = bytearray()
+    folded_at = array("I", [0])
+    stored_at = array("I", [0])
+    kind = array("H")
+    kinds: dict[tuple[str, str], int] = {}
+    for label in labels:
+        if not isinstance(label, ox.Literal):
+            continue
+        language = label.language or ""
+        key = (language, "" if language else label.datatype.value)
+        folded += fold(label.value).encode("ascii")
+        folded += b"\n"
+        stored += label.value.encode("utf-8")
+        folded_at.append(len(folded))
+        stored_at.append(len(stored))
+        kind.append(kinds.setdefault(key, len(kinds)))
+    return TextIndex(bytes(folded), folded_at, bytes(stored), stored_at, kind, tuple(kinds))
+
+
+_INDEXES = ResultCache(maxsize=2)
+
+
+def text_index(store: Store) -> TextIndex:
+    """The index of ``store`` at its current version (built on first use, dropped at a write)."""
+    return _INDEXES.get(
+        store, ("text",), lambda: build_text_index(row[0] for row in solution_rows(store, "api_search_labels"))
+    )
