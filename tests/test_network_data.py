@@ -360,3 +360,141 @@ def test_values_stated_twice_are_picked_as_the_map_does(seeded_store: Store) -> 
     # The projections carry the picks as node attributes.
     g = authority_graph(data)
     assert g.nodes[BESANCON]["country"] == "SN" and g.nodes[BESANCON]["lat"] == 10.25
+
+
+# -- labels, places, statuses and members picked in Python from the streamed facts ----------------
+
+LABELS_TTL = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+
+<authority/fr/besancon> skos:prefLabel "Zz Besançon"@fr , "Besançon (ville)"@fr ; rdfs:label "Mairie de Besançon"@fr ;
+    foaf:name "Aaa not a label of an authority" ; skos:altLabel "Aaa nor this one" .
+<place/3033123> skos:prefLabel "Zz place" ; rdfs:label "Besançon-les-Bains"@fr .
+<partnership/albi-dakar> rdfs:label "Albi et Dakar"@fr , "Zz Albi – Dakar" ;
+    dcterms:title "Aaa not a partnership's label" .
+<project/water-senegal> rdfs:label "Zz water" ; dcterms:title "Drinking water in Senegal"@en .
+<authority/sn/dakar> foaf:name "Aaa Dakar" .
+"""
+
+
+def test_labels_are_the_smallest_of_their_kinds(network_store: Store) -> None:
+    """Several labels in two graphs: the smallest text wins, among skos:prefLabel and rdfs:label for
+    an authority and its place, rdfs:label for a partnership, dcterms:title and rdfs:label for a
+    project, and those plus foaf:name for the ends of a know-how flow (from NETWORK_TTL and LABELS_TTL:
+    "Besançon (ville)" < "Mairie…" < "Ville de Besançon" < "Zz…"; "Besançon" < "Besançon-les-Bains";
+    "Albi et Dakar" < "Albi – Dakar" ("e" < "–"); "Drinking…" < "Eau…" < "Zz water"; "Aaa Dakar")."""
+    write_turtle(network_store, LABELS_TTL, graph="test/labels")
+    data = fetch(network_store)
+    besancon = data.authorities[BESANCON]
+    assert (besancon.label, besancon.place_label) == ("Besançon (ville)", "Besançon")
+    items = {i.iri.removeprefix(ID): i for i in data.items}
+    assert items["partnership/albi-dakar"].label == "Albi et Dakar"
+    assert items["project/water-senegal"].label == "Drinking water in Senegal"
+    assert items["partnership/besancon-dakar"].label == "Besançon – Dakar"
+    assert data.authorities[DAKAR].label == "Ville de Dakar"  # foaf:name is not an authority's label
+    flow = next(f for f in data.flows if f.target == DAKAR)
+    assert (flow.source_label, flow.target_label) == ("Ville d'Albi", "Aaa Dakar")
+
+
+TWO_PLACES_TTL = """
+@prefix coop: <https://w3id.org/coopgraph/def#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix wgs: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+
+<authority/fr/albi> coop:governs <place/0000001> .
+<place/0000001> a coop:Place ; rdfs:label "Nowhere" ; coop:inCountry <country/ml> .
+<authority/sn/dakar> coop:governs <place/0000002> .
+<place/0000002> a coop:Place ; rdfs:label "Small" ; coop:inCountry <country/ec> ;
+    wgs:lat "1.0"^^xsd:decimal , "-1.0"^^xsd:decimal ; wgs:long "2.0"^^xsd:decimal .
+"""
+
+
+def test_an_authority_governing_two_places_keeps_the_smallest_drawable_one(network_store: Store) -> None:
+    """Albi also governs place/0000001, a smaller IRI without coordinates: Albi stays at place/3038728
+    (the drawable one), with that place's label, country and coordinates, not a mix. Dakar also
+    governs place/0000002, drawable and smaller: it moves there whole (smallest latitude -1.0, EC)."""
+    write_turtle(network_store, TWO_PLACES_TTL, graph="test/two-places")
+    data = fetch(network_store)
+    albi, dakar = data.authorities[ALBI], data.authorities[DAKAR]
+    assert (albi.place, albi.place_label, albi.country) == (ID + "place/3038728", "Albi", "FR")
+    assert (albi.lat, albi.lon) == (pytest.approx(43.92980), pytest.approx(2.14800))
+    assert (dakar.place, dakar.place_label, dakar.country, dakar.lat, dakar.lon) == (
+        ID + "place/0000002",
+        "Small",
+        "EC",
+        -1.0,
+        2.0,
+    )
+
+
+STATUS_TTL = """
+@prefix coop: <https://w3id.org/coopgraph/def#> .
+@prefix status: <https://w3id.org/coopgraph/def/status/> .
+
+<partnership/albi-bamako> coop:status status:suspended .
+<partnership/lille-bamako> coop:status status:pipeline .
+<project/water-senegal> coop:status status:implementation .
+"""
+
+
+def test_a_status_stated_in_two_graphs_is_the_furthest_along(network_store: Store) -> None:
+    """NETWORK_TTL states implementation, closed and closed; a second graph suspended, pipeline and
+    implementation: suspended wins (not the smallest IRI), closed stays twice (not the largest)."""
+    write_turtle(network_store, STATUS_TTL, graph="test/status")
+    items = {i.iri.removeprefix(ID): i for i in fetch(network_store).items}
+    assert items["partnership/albi-bamako"].status == "suspended"
+    assert items["partnership/lille-bamako"].status == "closed"
+    assert items["project/water-senegal"].status == "closed"
+
+
+MEMBERS_TTL = """
+@prefix coop: <https://w3id.org/coopgraph/def#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<project/albi-water> a coop:Project ; coop:qualifiedParticipation <project/albi-water#albi> , <project/albi-water#ngo> ;
+    coop:involves <authority/sn/dakar> ; org:hasMember <authority/fr/lille> ;
+    coop:agreementDate "2003-01-01"^^xsd:date ; coop:endDate "2009-06-30"^^xsd:date , "2011-01-31"^^xsd:date .
+<project/albi-water#albi> coop:participant <authority/fr/albi> .
+<project/albi-water#ngo> coop:participant <organisation/ngo> .
+<partnership/albi-bamako> org:hasMember <organisation/ngo> ; coop:foreignPartner <authority/sn/saint-louis> .
+"""
+
+
+def test_members_are_typed_authorities_by_the_item_s_own_links(network_store: Store) -> None:
+    """A project's members come from coop:involves and coop:qualifiedParticipation/coop:participant (not
+    org:hasMember), a partnership's from org:hasMember, coop:frenchPartner and coop:foreignPartner; an
+    organisation is no member. A project takes no start year from an agreement date; its end year is the
+    latest end date's."""
+    write_turtle(network_store, MEMBERS_TTL, graph="test/members")
+    items = {i.iri.removeprefix(ID): i for i in fetch(network_store).items}
+    project = items["project/albi-water"]
+    assert project.members == (ALBI, DAKAR)
+    assert (project.start, project.end, project.partnership) == (None, 2011, None)
+    assert items["partnership/albi-bamako"].members == (ALBI, BAMAKO, SAINT_LOUIS)
+
+
+def test_records_are_compact(network_store: Store) -> None:
+    """Slotted records (no ``__dict__``) that ``dataclasses.replace`` and pickle still handle; a
+    member is the very string of its authority's key, and items with the same themes share one set."""
+    import dataclasses
+    import pickle
+
+    write_turtle(network_store, "<project/water-senegal> <https://w3id.org/coopgraph/def#theme> <x> .", "test/t")
+    write_turtle(network_store, "<partnership/besancon-dakar> <https://w3id.org/coopgraph/def#theme> <x> .", "test/t2")
+    data = fetch(network_store)
+    for record in (data, data.authorities[ALBI], data.items[0], data.flows[0]):
+        assert not hasattr(record, "__dict__"), type(record).__name__
+    assert pickle.loads(pickle.dumps(data)) == data
+    first = data.items[0]
+    assert dataclasses.replace(first, label="x") == dataclasses.replace(first, label="x")
+    assert dataclasses.replace(first, label="x").members is first.members
+    keys = {a: a for a in data.authorities}
+    assert all(m is keys[m] for i in data.items for m in i.members)
+    items = {i.iri.removeprefix(ID): i for i in data.items}
+    assert items["project/water-senegal"].themes is items["partnership/besancon-dakar"].themes
+    assert isinstance(items["project/water-senegal"].members, tuple)

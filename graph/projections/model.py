@@ -2,6 +2,8 @@
 
 Plain frozen records, read once from the store by :func:`graph.projections.fetch.fetch`, so
 the projections are pure functions of them (cached per store version, testable without a store).
+They use ``__slots__`` (no ``__dict__``): at Atlas 10x there are 147,000 authorities and 236,000
+items, whose IRIs are interned and whose identical theme sets are one object.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Authority:
     """A local authority as a node: what it is called, what it is, where it is."""
 
@@ -26,7 +28,7 @@ class Authority:
     lon: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """A partnership or a project: the authorities it links, when, with what status and themes."""
 
@@ -50,7 +52,7 @@ class Item:
         return self.start is not None and self.start <= year and (self.end is None or self.end >= year)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flow:
     """A know-how exchange: who shared it, who received it, on which themes."""
 
@@ -62,7 +64,7 @@ class Flow:
     themes: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NetworkData:
     """Everything the projections need, read from the store in a handful of queries."""
 
