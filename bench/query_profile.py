@@ -80,6 +80,7 @@ QUERY_EXAMPLES: dict[str, dict[str, str]] = {
     "api_list_themes": {"item": f"{DEF}/theme/gouvernance-democratie-locales"},
     "api_is_a": {"class": f"{DEF}#LocalAuthority"},
     "api_search_bearers": {"label": '"Lille"'},
+    "net_name_bearers": {"label": '"Lille"'},
     "batch_exists": {"batch": "batch/bench-1x-s42"},
     "gsp_node_types": {"node": "authority/fr/metropole-europeenne-de-lille"},
 }

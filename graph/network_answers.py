@@ -4,7 +4,8 @@ query → project → analyse → render: this module reads the store once per v
 (:func:`graph.projections.fetch`), builds the projection asked for, runs the analysis of
 :mod:`graph.network` and caches the result per ``(store version, analysis, filters)``
 (:mod:`graph.network_cache`). Names typed by a person ("Lille", "Quito") are resolved to
-nodes here, accent- and case-insensitively, from the ``net_entity_labels`` query.
+nodes here, accent- and case-insensitively, through the search's text index (the names) and the
+``net_name_bearers`` query (who bears them).
 """
 
 from __future__ import annotations
@@ -14,11 +15,16 @@ from dataclasses import replace
 from typing import Any
 
 import networkx as nx
+from rdflib import URIRef
 
 from graph import network, network_export
 from graph import projections as proj
 from graph.network_cache import CACHE, ResultCache
 from graph.projections import NO_FILTERS, Filters, NetworkData
+from graph.resources.identifiers import check_iri
+from graph.resources.kinds import InvalidParameter
+from graph.resources.rows import select_rows_for
+from graph.resources.text_index import text_index
 from graph.store import Store
 from graph.text import fold
 
@@ -290,15 +296,6 @@ def export(
 # -- names ------------------------------------------------------------------------------------
 
 
-def _labels(store: Store, cache: ResultCache) -> list[tuple[str, str, str]]:
-    """(entity, authority, label) rows: every name of an authority or of the place it governs."""
-
-    def compute() -> list[tuple[str, str, str]]:
-        return [(e, a, lab) for e, a, lab in store.select_values("net_entity_labels")[1] if e and a and lab]
-
-    return cache.get(store, ("labels",), compute)
-
-
 def resolve(store: Store, name: str, g: nx.Graph, *, parameter: str | None = None, cache: ResultCache = CACHE) -> str:
     """The node of ``g`` that ``name`` means: an IRI, or a label of an authority or of the place
     it governs (accent- and case-insensitive; an exact match first, else a unique partial one).
@@ -318,16 +315,9 @@ def resolve(store: Store, name: str, g: nx.Graph, *, parameter: str | None = Non
     by_place = g.graph.get("projection") == "place"
     if text in g:
         return text
-    rows = _labels(store, cache)
-    if "://" in text:
-        matches = {(e, a) for e, a, _ in rows if text in (e, a)}
-    else:
-        wanted = fold(text)
-        if not wanted:
-            raise UnknownName(f"{parameter or 'name'}: empty name", parameter)
-        matches = {(e, a) for e, a, label in rows if fold(label) == wanted}
-        if not matches:
-            matches = {(e, a) for e, a, label in rows if wanted in fold(label)}
+    if not fold(text) and "://" not in text:
+        raise UnknownName(f"{parameter or 'name'}: empty name", parameter)
+    matches = _named(store, text)
     nodes: set[str] = set()
     for entity, authority in matches:
         if by_place:
@@ -343,6 +333,32 @@ def resolve(store: Store, name: str, g: nx.Graph, *, parameter: str | None = Non
         candidates = [{"id": n, "label": labels[n]} for n in sorted(nodes, key=lambda n: (labels[n], n))]
         raise AmbiguousName(name, candidates, parameter)
     return nodes.pop()
+
+
+def _named(store: Store, text: str) -> set[tuple[str, str]]:
+    """(entity, authority) pairs that ``text`` names: ``text`` an IRI of an authority or of a
+    place it governs; else a name of an authority or of a place it governs, folded (the exact
+    name if any bears it, else every name containing it), found in the search's text index."""
+    if "://" in text:
+        try:
+            iri = URIRef(check_iri("name", text))
+        except InvalidParameter:
+            return set()
+        governs = [*store.iter_values("net_governs", authority=iri), *store.iter_values("net_governs", place=iri)]
+        return {(place, authority) for authority, place in governs if authority and place}
+    wanted = fold(text)
+    if not wanted:
+        return set()
+    index = text_index(store)
+    found = list(index.containing(wanted.split()))
+    exact = [i for i in found if index.folded_text(i) == wanted]
+    labels = [index.literal(i) for i in exact or [i for i in found if wanted in index.folded_text(i)]]
+    bearers = select_rows_for(store, "net_name_bearers", "label", labels, chunk=NAMES_CHUNK)
+    return {(row["entity"].value, row["authority"].value) for row in bearers if "entity" in row and "authority" in row}
+
+
+NAMES_CHUNK = 2000
+"""Names per ``net_name_bearers`` query."""
 
 
 def _place_of(store: Store, authority: str, cache: ResultCache) -> str | None:

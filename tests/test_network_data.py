@@ -271,6 +271,31 @@ def test_names_resolve_accent_insensitively(network_store: Store) -> None:
     assert network_answers.resolve(network_store, "Lille", places, cache=cache) == ID + "place/2998324"
 
 
+def test_an_iri_means_the_authority_of_a_place_or_the_place_of_an_authority(network_store: Store) -> None:
+    cache = ResultCache()
+    g = network_answers.projection(network_store, "authority", cache=cache)
+    places = network_answers.projection(network_store, "place", cache=cache)
+    resolve = network_answers.resolve
+    assert resolve(network_store, ID + "place/3033123", g, cache=cache) == BESANCON  # governed by Besançon alone
+    with pytest.raises(network_answers.AmbiguousName) as err:
+        resolve(network_store, ID + "place/2998324", g, cache=cache)  # governed by Lille and the MEL
+    assert {c["id"] for c in err.value.candidates} == {LILLE, MEL}
+    assert resolve(network_store, BESANCON, places, cache=cache) == ID + "place/3033123"
+    assert resolve(network_store, " " + MEL + " ", places, cache=cache) == ID + "place/2998324"
+    for nowhere in (ID + "place/0", "http://example.org/not an iri", ID + "authority/fr/paris"):
+        with pytest.raises(network_answers.UnknownName):
+            resolve(network_store, nowhere, g, cache=cache)
+    with pytest.raises(network_answers.UnknownName, match="empty name"):
+        resolve(network_store, " !! ", g, cache=cache)
+
+
+def test_a_partial_name_is_used_only_without_an_exact_one(network_store: Store) -> None:
+    cache = ResultCache()
+    g = network_answers.projection(network_store, "authority", cache=cache)
+    assert network_answers.resolve(network_store, "saint lou", g, cache=cache) == SAINT_LOUIS  # part of a name
+    assert network_answers.resolve(network_store, "Quito", g, cache=cache) == QUITO
+
+
 # -- values stated twice: the same picks as the map, on every backend ------------------------------
 
 SECOND_SOURCE_TTL = """
