@@ -20,11 +20,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from graph.memory import release
 from graph.store import Store
 
 __all__ = ["ResultCache"]
 
 T = TypeVar("T")
+
+RELEASE_AFTER_S = 1.0
+"""A value that took this long to compute is a large build: its scratch memory is given back
+to the system (:func:`graph.memory.release`) once it is done."""
 
 
 class ResultCache:
@@ -66,7 +71,10 @@ class ResultCache:
             self.misses += 1
         started = time.perf_counter()
         value = compute()
-        if time.perf_counter() - started < self.min_seconds:
+        took = time.perf_counter() - started
+        if took >= RELEASE_AFTER_S:
+            release()  # a long build read many rows it no longer holds
+        if took < self.min_seconds:
             return value
         with self._lock:
             if store.version == version:

