@@ -23,10 +23,10 @@ from graph.network_cache import CACHE, ResultCache
 from graph.projections import NO_FILTERS, Filters, NetworkData
 from graph.resources.identifiers import check_iri
 from graph.resources.kinds import InvalidParameter
+from graph.resources.labels import fold  # the search's key, which the text index is folded with
 from graph.resources.rows import select_rows_for
 from graph.resources.text_index import text_index
 from graph.store import Store
-from graph.text import fold
 
 __all__ = [
     "PROJECTIONS",

@@ -111,3 +111,22 @@ def test_search_finds_a_typed_label(api_store: Store) -> None:
     )
     hits = res.search(api_store, "segou")
     assert [h["iri"] for h in hits] == [iri] and hits[0]["matched"] == "Atlas de Ségou"
+
+
+def test_labels_in_other_scripts_are_searched(api_store: Store) -> None:
+    import pyoxigraph as ox
+
+    iri = api_store.base + "place/524901"
+    api_store.add(
+        [
+            ox.Quad(
+                ox.NamedNode(iri),
+                ox.NamedNode(res.RDFS_LABEL),
+                ox.Literal("Москва", language="ru"),
+                ox.NamedNode(api_store.graph("seed/extra")),
+            )
+        ]
+    )
+    for q in ("москва", "МОСКВА", "оскв"):
+        assert [h["iri"] for h in res.search(api_store, q)] == [iri], q
+    assert res.search(api_store, "\u0e01") == []  # a letter no label has

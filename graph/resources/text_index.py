@@ -2,7 +2,9 @@
 
 SPARQL has no accent folding and Oxigraph no text index: a regular expression run over every
 label of the store took 11 s at Atlas 10× (1.2 s at 1×), whatever was asked. This index holds
-each distinct label once, folded (:func:`graph.text.fold`), in one byte string, so a word is
+each distinct label once, folded (:func:`graph.resources.labels.fold`: letters of every script
+kept, accents and case dropped), as UTF-8 in one byte string (a substring of valid UTF-8 is
+found only at character boundaries), so a word is
 found with one substring scan in C (milliseconds), and the label as it is stored, so the store
 can then be asked who bears it. It is built once per store version, on the first search (or
 when ``serve`` warms its caches), from one streamed query (``api_search_labels``, distinct
@@ -25,9 +27,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.cache import ResultCache
+from graph.resources.labels import fold
 from graph.resources.rows import solution_rows
 from graph.store import Store
-from graph.text import fold
 
 __all__ = ["TextIndex", "build_text_index", "text_index"]
 
@@ -55,9 +57,9 @@ class TextIndex:
 
     def containing(self, words: Iterable[str]) -> Iterator[int]:
         """The labels whose folded text contains every one of ``words`` (folded words, as
-        :func:`graph.text.fold` splits them), each once, in index order. The longest word is
+        :func:`graph.resources.labels.fold` splits them), each once, in index order. The longest word is
         scanned for; the others are checked on the labels it finds."""
-        wanted = [w.encode("ascii") for w in words if w]
+        wanted = [w.encode("utf-8") for w in words if w]
         if not wanted:
             return
         longest = max(wanted, key=len)
@@ -73,8 +75,8 @@ class TextIndex:
                 yield i
 
     def folded_text(self, i: int) -> str:
-        """Label ``i`` folded (:func:`graph.text.fold`)."""
-        return self.folded[self.folded_at[i] : self.folded_at[i + 1] - 1].decode("ascii")
+        """Label ``i`` folded (:func:`graph.resources.labels.fold`)."""
+        return self.folded[self.folded_at[i] : self.folded_at[i + 1] - 1].decode("utf-8")
 
     def text(self, i: int) -> str:
         """Label ``i`` as written."""
@@ -105,7 +107,7 @@ def build_text_index(labels: Iterable[ox.Literal | None]) -> TextIndex:
             continue
         language = label.language or ""
         key = (language, "" if language else label.datatype.value)
-        folded += fold(label.value).encode("ascii")
+        folded += fold(label.value).encode("utf-8")
         folded += b"\n"
         stored += label.value.encode("utf-8")
         folded_at.append(len(folded))
