@@ -29,7 +29,7 @@ from graph.bindings import with_values
 from graph.namespaces import DEFAULT_BASE, PREFIXES
 from graph.paths import ontology_dir, seed_file
 from graph.results import Boolean, Result, Solutions, Triples
-from graph.terms import distinct_triples, to_ox, to_rdflib
+from graph.terms import distinct_triples_in_two_passes, to_ox, to_rdflib
 
 __all__ = ["RemoteError", "Store", "StoreError", "StoreLockedError", "open_store"]
 
@@ -292,10 +292,11 @@ class Store:
         if fmt not in EXPORT_FORMATS:
             raise StoreError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
         rdf_format = EXPORT_FORMATS[fmt]
-        quads = self.quads(graph)
-        items: Iterable[ox.Quad] | Iterable[ox.Triple] = (
-            quads if rdf_format.supports_datasets else distinct_triples(quads)
-        )
+        items: Iterable[ox.Quad] | Iterable[ox.Triple]
+        if rdf_format.supports_datasets or graph is not None:  # one graph states a triple once
+            items = self.quads(graph) if rdf_format.supports_datasets else (q.triple for q in self.quads(graph))
+        else:  # the union repeats a triple once per graph: each said once, without a set of them all
+            items = distinct_triples_in_two_passes(self.quads)
         prefixes = PREFIXES | {"id": self.base}
         return ox.serialize(items, output, rdf_format, prefixes=prefixes if fmt != "jsonld" else None)
 

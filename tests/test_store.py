@@ -101,6 +101,18 @@ def test_nquads_export_keeps_named_graphs(empty_store: Store) -> None:
     assert len(list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))) == 1
 
 
+def test_export_of_one_graph_says_only_its_triples(empty_store: Store) -> None:
+    empty_store.add([quad("a", "p", "b", "g1"), quad("a", "p", "b", "g2"), quad("c", "p", "d", "g2")])
+    turtle = empty_store.export("turtle", graph=EX + "g1")
+    assert turtle is not None
+    assert [t.subject.value for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)] == [EX + "a"]
+    whole = empty_store.export("ntriples")
+    assert whole is not None
+    assert sorted(str(t) for t in ox.parse(whole, format=ox.RdfFormat.N_TRIPLES)) == sorted(
+        [f"<{EX}a> <{EX}p> <{EX}b>", f"<{EX}c> <{EX}p> <{EX}d>"]
+    )
+
+
 def test_init_loads_ontology_and_seed_once(empty_store: Store) -> None:
     assert empty_store.init() is True
     graphs = empty_store.named_graphs()
