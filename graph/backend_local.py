@@ -57,7 +57,8 @@ class LocalBackend:
             kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        return from_oxigraph(self.ox.query(text, base_iri=base_iri, **kwargs))  # type: ignore[arg-type]
+        result = self.ox.query(text, base_iri=base_iri, **kwargs)  # type: ignore[arg-type]
+        return from_oxigraph(result, native=True)
 
     def update(
         self,

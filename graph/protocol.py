@@ -4,11 +4,11 @@ What the SPARQL 1.1 Protocol needs beyond ``Store.run``, written once for the th
 (the HTTP layer only maps these errors to status codes):
 
 - **Sandbox**: ``SERVICE`` and ``LOAD`` are refused (:mod:`graph.sandbox`) before anything runs.
-- **Parse errors** come from Oxigraph's parser with line and column, whatever the backend. The
-  endpoint's path (:func:`answer`) reads the query form (SELECT/ASK/CONSTRUCT) from the text
-  and lets the embedded store's own parser report errors as it evaluates; for a remote store
-  (whose errors carry no position) the text is first parsed by evaluating it on an *empty*
-  in-memory store — which is not free, so the embedded path avoids it.
+- **Parse errors** come from Oxigraph's parser with line and column, whatever the backend. On
+  the embedded store, the endpoint's path (:func:`answer`) lets the store's own parser report
+  errors and takes the query form (SELECT/ASK/CONSTRUCT) from the type of its answer; for a
+  remote store (whose errors carry no position) the text is first parsed by evaluating it on an
+  *empty* in-memory store — which is not free, so the embedded path avoids it.
 - **Dataset**: the protocol's ``default-graph-uri`` / ``named-graph-uri`` win over the query's
   ``FROM`` / ``FROM NAMED``, which win over the service default (the union of all graphs).
   pyoxigraph's union flag would override ``FROM``, so the query's own dataset clause is read
@@ -32,13 +32,16 @@ What the SPARQL 1.1 Protocol needs beyond ``Store.run``, written once for the th
 - **Cap**: at most ``max_rows`` rows or triples are serialised; :attr:`Answer.truncated` says
   whether more existed (result formats have no slot for it: the HTTP layer puts it in a header).
 - **Serialisation**: :mod:`graph.sparql_formats` (content negotiation and the serialisers);
-  errors are in :mod:`graph.sparql_errors`.
+  errors are in :mod:`graph.sparql_errors`. The embedded store's SELECT answers are written by
+  Oxigraph itself (:func:`graph.sparql_formats.native_solutions`: no Python object per row),
+  which calls the deadline check at each chunk and is stopped past the cap.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -48,11 +51,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import sandbox
-from graph.results import Boolean, Solutions, Triples
-from graph.sparql_errors import NotAcceptable, ProtocolError, QueryTimeout
+from graph.results import Boolean, Result, Solutions, Triples
+from graph.sparql_errors import ProtocolError, QueryTimeout
 from graph.sparql_formats import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
+    native_solutions,
     serialise_boolean,
     serialise_solutions,
     serialise_triples,
@@ -82,6 +86,8 @@ __all__ = [
 ]
 
 _CHECK_EVERY = 256
+_FROM = re.compile("from", re.IGNORECASE)
+"""Anything :func:`query_dataset` could read a ``FROM`` clause from contains this."""
 
 # -- answers -----------------------------------------------------------------------------------
 
@@ -142,9 +148,15 @@ def prepare_query(
             form = "ASK"
         else:
             form = "GRAPH"
-    if dataset is None or not dataset.given:
-        dataset = query_dataset(text, base)
-    return Prepared(text=text, form=form, dataset=dataset)
+    return Prepared(text=text, form=form, dataset=_dataset(text, base, dataset))
+
+
+def _dataset(text: str, base: str, given: Dataset | None) -> Dataset | None:
+    """The protocol's dataset if it names one, else the query's own FROM clauses (read only
+    when the word occurs at all: reading them costs as much as a cheap query's evaluation)."""
+    if given is not None and given.given:
+        return given
+    return query_dataset(text, base) if _FROM.search(text) else None
 
 
 # -- running ---------------------------------------------------------------------------------
@@ -188,13 +200,18 @@ def _evaluate(
     deadline: float | None = None,
     cancelled: threading.Event | None = None,
 ) -> Answer:
-    dataset = prepared.dataset
-    result = store.run(
-        prepared.text,
-        default_graph=dataset.default if dataset else None,
-        named_graphs=dataset.named if dataset else None,
-    )
+    return _serialise(store, prepared, _run(store, prepared.text, prepared.dataset), fmt, max_rows, deadline, cancelled)
 
+
+def _serialise(
+    store: Store,
+    prepared: Prepared,
+    result: Result,
+    fmt: str,
+    max_rows: int,
+    deadline: float | None,
+    cancelled: threading.Event | None,
+) -> Answer:
     def check() -> None:
         if (deadline is not None and time.monotonic() > deadline) or (cancelled is not None and cancelled.is_set()):
             raise QueryTimeout("the query ran past the time limit")
@@ -202,6 +219,12 @@ def _evaluate(
     if isinstance(result, Boolean):
         body = serialise_boolean(result.value, fmt)
         return Answer(body, RESULT_FORMATS[fmt], fmt, 1, False)
+    if isinstance(result, Solutions) and result.native is not None:
+        native = native_solutions(result.native, fmt, max_rows, check)
+        if native is not None:
+            return Answer(native.body, RESULT_FORMATS[fmt], fmt, native.count, native.truncated)
+        # the bytes could not be counted (rare, see native_solutions): run it again, read the rows
+        result = _run(store, prepared.text, prepared.dataset)
     if isinstance(result, Solutions):
         rows, truncated = _capped(result.rows, max_rows, check)
         body = serialise_solutions(result.variables, rows, fmt)
@@ -212,6 +235,18 @@ def _evaluate(
     return Answer(body, GRAPH_FORMATS[fmt], fmt, len(triples), truncated)
 
 
+def _run(store: Store, text: str, dataset: Dataset | None) -> Result:
+    return store.run_text(
+        text,
+        default_graph=dataset.default if dataset else None,
+        named_graphs=dataset.named if dataset else None,
+    )
+
+
+def _form(result: Result) -> str:
+    return "SELECT" if isinstance(result, Solutions) else "ASK" if isinstance(result, Boolean) else "GRAPH"
+
+
 async def answer(
     store: Store, text: str, *, limits: Limits, dataset: Dataset | None, choose: Callable[[str], str]
 ) -> Answer:
@@ -220,8 +255,9 @@ async def answer(
     The fast path of the endpoint: :func:`prepare_query_async` then :func:`answer_query` cost
     two hops between the event loop and a worker thread per request, which on a cheap query
     weighed as much as the evaluation. ``choose`` maps the query form (``SELECT``, ``ASK``,
-    ``GRAPH``) to a format name; it runs between preparing and evaluating, so a malformed
-    query is still reported before an unacceptable ``Accept`` (its errors propagate as they are).
+    ``GRAPH``) to a format name; it runs once the query is parsed and before rows are read (an
+    ASK is evaluated by then), so a malformed query is still reported before an unacceptable
+    ``Accept`` (its errors propagate as they are).
     """
     cancelled = threading.Event()
     deadline = time.monotonic() + limits.timeout
@@ -240,18 +276,25 @@ def _answer(
     deadline: float,
     cancelled: threading.Event,
 ) -> Answer:
-    parse = store.is_remote  # a remote server's syntax errors carry no position: parse here
-    prepared = prepare_query(text, base=store.base, limits=limits, dataset=dataset, parse=parse)
-    try:
+    if store.is_remote:  # a remote server's syntax errors carry no position: parse here
+        prepared = prepare_query(text, base=store.base, limits=limits, dataset=dataset)
         fmt = choose(prepared.form)
-    except NotAcceptable:
-        if not parse:  # a malformed query is reported as such before an unacceptable Accept
-            prepare_query(text, base=store.base, limits=limits, dataset=dataset, parse=True)
-        raise
+        try:
+            return _evaluate(store, prepared, fmt, max_rows=limits.max_rows, deadline=deadline, cancelled=cancelled)
+        except SyntaxError as err:
+            raise syntax_error(err) from err
+    # The embedded store parses the query as it starts evaluating (nothing is read before the
+    # first row is asked for), reports errors with their position, and the answer's type tells
+    # the form: no reading of the text here but the sandbox's and FROM's. A malformed query is
+    # so reported before an unacceptable Accept.
+    sandbox.check(text, limits.allow)
+    dataset = _dataset(text, store.base, dataset)
     try:
-        return _evaluate(store, prepared, fmt, max_rows=limits.max_rows, deadline=deadline, cancelled=cancelled)
+        result = _run(store, text, dataset)
     except SyntaxError as err:
         raise syntax_error(err) from err
+    prepared = Prepared(text=text, form=_form(result), dataset=dataset)
+    return _serialise(store, prepared, result, choose(prepared.form), limits.max_rows, deadline, cancelled)
 
 
 async def answer_query(store: Store, prepared: Prepared, fmt: str, limits: Limits) -> Answer:

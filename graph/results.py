@@ -15,10 +15,16 @@ import pyoxigraph as ox
 
 @dataclass
 class Solutions:
-    """A SELECT answer: variable names and a lazy iterator of rows (``None`` for unbound)."""
+    """A SELECT answer: variable names and a lazy iterator of rows (``None`` for unbound).
+
+    ``native`` is the embedded store's own iterator, which ``rows`` reads: the endpoint hands it
+    to Oxigraph's serialiser (:func:`graph.sparql_formats.native_solutions`) instead of making
+    Python objects of the rows. Read one or the other, never both.
+    """
 
     variables: list[str]
     rows: Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]]
+    native: ox.QuerySolutions | None = None
 
 
 @dataclass
@@ -38,11 +44,12 @@ class Triples:
 Result = Solutions | Boolean | Triples
 
 
-def from_oxigraph(result: object) -> Result:
-    """Wrap what ``pyoxigraph`` returned (``QuerySolutions``, ``QueryBoolean``, triples)."""
+def from_oxigraph(result: object, *, native: bool = False) -> Result:
+    """Wrap what ``pyoxigraph`` returned (``QuerySolutions``, ``QueryBoolean``, triples); with
+    ``native``, a SELECT answer also offers its ``QuerySolutions`` (:attr:`Solutions.native`)."""
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        return Solutions(variables, (tuple(solution) for solution in result))
+        return Solutions(variables, (tuple(solution) for solution in result), result if native else None)
     if isinstance(result, ox.QueryBoolean):
         return Boolean(bool(result))
     return Triples(_as_triples(result))  # type: ignore[arg-type]

@@ -1,16 +1,21 @@
 """SPARQL answer formats: the media types offered, content negotiation, and serialisers.
 
 SELECT and ASK answers are serialised by small writers over rows (so the endpoint's row cap
-applies before anything is written); graphs go through ``pyoxigraph.serialize``. The service
-description of the endpoint is written here too, as it lists these formats.
+applies before anything is written), or, for the embedded store's SELECT answers, by Oxigraph
+itself, its output counted and cut at the cap (:func:`native_solutions`); graphs go through
+``pyoxigraph.serialize``. The service description of the endpoint is written here too, as it
+lists these formats.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -225,6 +230,20 @@ def _json_term(term: Term) -> dict[str, Any]:
     }
 
 
+_XML_SPACE = " \t\r\n"
+
+
+def _xml_text(value: str) -> str:
+    """``value`` as XML text; white space at either end as character references (as Oxigraph
+    writes it), as a reader may trim it otherwise (pyoxigraph's reader read ``"\\n"`` as ``""``)."""
+    core = value.strip(_XML_SPACE)
+    if len(core) == len(value):
+        return escape(value)
+    start = len(value) - len(value.lstrip(_XML_SPACE))
+    lead, trail = value[:start], value[start + len(core) :]
+    return "".join(f"&#{ord(c)};" for c in lead) + escape(core) + "".join(f"&#{ord(c)};" for c in trail)
+
+
 def _xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
@@ -232,10 +251,10 @@ def _xml_term(term: Term) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+        return f"<literal>{_xml_text(term.value)}</literal>"
     return (
         f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
         f"</predicate><object>{_xml_term(term.object)}</object></triple>"
@@ -247,9 +266,17 @@ def _csv_value(term: Term | None) -> str:
         return ""
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    if isinstance(term, ox.Triple):
-        return str(term)
+    if isinstance(term, ox.Triple):  # the values of its terms, as Oxigraph writes it
+        return " ".join(_csv_value(t) for t in (term.subject, term.predicate, term.object))
     return term.value
+
+
+def _tsv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Triple):  # a triple term is ``<<( s p o )>>``; str() leaves out the outer one
+        return f"<<( {term} )>>"
+    return str(term)
 
 
 def _json_fragment(term: Term) -> str:
@@ -316,9 +343,192 @@ def serialise_solutions(variables: Sequence[str], rows: Sequence[Sequence[Term |
         return buffer.getvalue().encode("utf-8")
     if fmt == "tsv":
         lines = ["\t".join(f"?{v}" for v in variables)]
-        lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+        lines += ["\t".join([_tsv_value(t) for t in row]) for row in rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
     raise ValueError(f"unknown results format {fmt!r}")
+
+
+# -- native serialisation (the embedded store) ----------------------------------------------------
+
+NATIVE_RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+_JSON_HEAD = b'{"head":{"vars":['
+_JSON_BINDINGS = b'"results":{"bindings":['
+_JSON_TAIL = b"]}}"
+_XML_TAIL = b"</results></sparql>"
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_JSON_NEXT_ROW = re.compile(rb",\{")
+_JSON_NOT_A_ROW = re.compile(rb',\{[^"]')
+"""A ``,{`` that starts no row: one in a string, or an empty row (``,{}``)."""
+_JSON_BRACE_AT_END = re.compile(rb'\{"[,}:\]"]')
+"""A string ending with ``{``: the ``"`` after ``,{`` may close a string instead of opening a key."""
+_CSV_MARKS = re.compile(rb'["\n]')
+
+
+@dataclass(frozen=True)
+class NativeAnswer:
+    """Rows serialised by Oxigraph: the bytes, how many rows they hold, whether the cap cut them."""
+
+    body: bytes
+    count: int
+    truncated: bool
+
+
+class _Sink:
+    """The binary file ``QuerySolutions.serialize`` writes into (in chunks of about 8 KB, called
+    back with the GIL held): keeps the chunks, calls ``check`` (the deadline) at each, and counts
+    row marks as they come, to stop the serialiser (by raising :class:`_Full`) once the answer
+    holds more than ``cap`` rows.
+
+    A *mark* is where a row starts (JSON ``,{`` before every row but the first, XML
+    ``<result>``) or ends (a newline of CSV/TSV, after the header line). Only JSON's marks can be
+    faked by text: ``,{`` may occur in a string, so its count is an upper bound, checked once
+    the rows are in (:func:`_json_rows_certain`).
+    """
+
+    def __init__(self, fmt: str, cap: int, check: Callable[[], None]) -> None:
+        self.fmt = fmt
+        self.check = check
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.marks = 0
+        self.quoted = False  # CSV: inside a quoted field at the end of the last chunk
+        self.tail = b""  # the last bytes of the previous chunk, for a mark cut in two
+        self.stopped = False
+        # the mark past the cap: row cap+1 started (XML), row cap+2 started (JSON, which counts
+        # the ``,{`` before each row but the first; the bytes after that of row cap+1 are in),
+        # or the header and cap+1 rows ended (CSV, TSV)
+        self.limit = cap + 1 if fmt in ("xml", "json") else cap + 2
+
+    def write(self, data: bytes) -> int:
+        if self.stopped:  # the buffer Oxigraph flushes as it drops its writer, after a stop
+            return len(data)
+        try:
+            self.check()
+        except BaseException:
+            self.stopped = True
+            raise
+        chunk = bytes(data)
+        self.chunks.append(chunk)
+        self.size += len(chunk)
+        if self.fmt == "json":
+            self.marks += (self.tail + chunk[:1]).count(b",{") + chunk.count(b",{")
+            self.tail = chunk[-1:]
+        elif self.fmt == "xml":
+            joined = self.tail + chunk
+            self.marks += joined.count(b"<result>")
+            self.tail = joined[-7:]
+        elif self.fmt == "tsv":
+            self.marks += chunk.count(b"\n")
+        else:
+            parts = chunk.split(b'"')
+            outside = parts[1::2] if self.quoted else parts[::2]
+            self.marks += sum(part.count(b"\n") for part in outside)
+            self.quoted ^= len(parts) % 2 == 0
+        if self.marks >= self.limit:
+            self.stopped = True
+            raise _Full
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+
+class _Full(Exception):
+    """The serialiser wrote more rows than the cap: stop it."""
+
+
+def native_solutions(
+    solutions: ox.QuerySolutions, fmt: str, cap: int, check: Callable[[], None]
+) -> NativeAnswer | None:
+    """At most ``cap`` rows of ``solutions`` as ``fmt``, serialised by Oxigraph, with the count.
+
+    The same answer as :func:`serialise_solutions` over the rows (the same terms; spacing, TSV's
+    number shorthand and CSV's one empty field, an empty line here, may differ) without making a
+    Python object per row and term — which was most of the endpoint's time on answers of a few
+    thousand rows. ``check`` runs at each
+    chunk written (and may raise to stop a query past its deadline). Consumes ``solutions``.
+    ``None`` when the count cannot be settled from the bytes (JSON text holding ``,{`` near the
+    cap, or a layout this code does not know): the caller reruns the query on the Python path.
+    """
+    sink = _Sink(fmt, cap, check)
+    full = False
+    try:
+        solutions.serialize(sink, NATIVE_RESULT_FORMATS[fmt])  # type: ignore[arg-type]  # a file enough for it
+    except _Full:
+        full = True
+    body = b"".join(sink.chunks)
+    if fmt == "json":
+        return _json_answer(body, cap, sink.marks, full)
+    if not full:  # every mark is a row's start (XML) or end (CSV, TSV: and the header's)
+        return NativeAnswer(body, sink.marks if fmt == "xml" else max(0, sink.marks - 1), False)
+    if fmt == "xml":
+        return NativeAnswer(body[: _nth(body, b"<result>", cap + 1)] + _XML_TAIL, cap, True)
+    if fmt == "tsv":
+        return NativeAnswer(body[: _nth(body, b"\n", cap + 1) + 1], cap, True)
+    return NativeAnswer(body[: _csv_line_end(body, cap + 1) + 1], cap, True)
+
+
+def _nth(body: bytes, mark: bytes, n: int) -> int:
+    """Where the ``n``-th (1-based) ``mark`` of ``body`` starts (``n`` ≥ 1; it must be there)."""
+    at = -1
+    for _ in range(n):
+        at = body.index(mark, at + 1)
+    return at
+
+
+def _csv_line_end(body: bytes, n: int) -> int:
+    """Where the ``n``-th newline outside a quoted field of CSV ``body`` is."""
+    quoted = False
+    seen = 0
+    for match in _CSV_MARKS.finditer(body):
+        if match.group() == b'"':
+            quoted = not quoted
+        elif not quoted:
+            seen += 1
+            if seen == n:
+                return match.start()
+    raise ValueError("fewer lines than counted")
+
+
+def _json_rows_certain(body: bytes, start: int, end: int) -> bool:
+    """Does every ``,{`` of ``body[start:end]`` (compact SPARQL JSON from Oxigraph) start a row?
+
+    Yes when each is followed by a quote that opens a key: a quote closing a string is followed
+    by ``,``, ``}``, ``:`` or ``]``, and the keys after ``{`` are never empty. Outside strings,
+    ``,{`` occurs only between rows.
+    """
+    return _JSON_NOT_A_ROW.search(body, start, end) is None and _JSON_BRACE_AT_END.search(body, start, end) is None
+
+
+def _json_answer(body: bytes, cap: int, marks: int, full: bool) -> NativeAnswer | None:
+    """``marks``: the ``,{`` of ``body`` (all of them unless ``full``)."""
+    bindings = body.find(_JSON_BINDINGS)  # the first one: the head holds only variable names
+    if not body.startswith(_JSON_HEAD) or bindings < 0 or not (full or body.endswith(_JSON_TAIL)):
+        return None
+    first = bindings + len(_JSON_BINDINGS)  # where the first row starts, if there is one
+    if not full:
+        if _json_rows_certain(body, first, len(body)):
+            rows = marks + (body[first : first + 1] == b"{")
+        else:  # count the rows outside the strings (slower, and rare)
+            bare = _JSON_STRING.sub(b"", body)
+            rows = bare.count(b",{") + bare.count(b"[{")
+            if rows > cap:
+                return None
+        if rows <= cap:
+            return NativeAnswer(body, rows, False)
+    if cap == 0:
+        return NativeAnswer(body[:first] + _JSON_TAIL, 0, True) if body[first : first + 1] == b"{" else None
+    # row cap+1 starts at the cap-th ``,{``, if every ``,{`` up to it starts a row
+    cut = next(itertools.islice(_JSON_NEXT_ROW.finditer(body, first), cap - 1, None)).start()
+    if len(body) < cut + 4 or not _json_rows_certain(body, first, cut + 4):
+        return None
+    return NativeAnswer(body[:cut] + _JSON_TAIL, cap, True)
 
 
 def serialise_boolean(value: bool, fmt: str) -> bytes:

@@ -139,6 +139,13 @@ class Store:
             named_graphs=named_graphs,
         )
 
+    def run_text(
+        self, text: str, *, default_graph: list[str] | None = None, named_graphs: list[str] | None = None
+    ) -> Result:
+        """Evaluate a user's SPARQL query ``text`` as written, like :meth:`run` without its named
+        queries and bindings (a lone word is SPARQL to refuse, never a named query to run)."""
+        return self.backend.query(text, base_iri=self.base, default_graph=default_graph, named_graphs=named_graphs)
+
     def select(self, query: str, /, **bindings: Any) -> list[dict[str, Node]]:
         """Rows of a SELECT as dicts of rdflib terms; unbound variables are left out."""
         result = self.run(query, bindings)
