@@ -33,7 +33,7 @@ What the SPARQL 1.1 Protocol needs beyond ``Store.run``, written once for the th
   whether more existed (result formats have no slot for it: the HTTP layer puts it in a header).
 - **Serialisation**: :mod:`graph.sparql_formats` (content negotiation and the serialisers);
   errors are in :mod:`graph.sparql_errors`. The embedded store's SELECT answers are written by
-  Oxigraph itself (:func:`graph.sparql_formats.native_solutions`: no Python object per row),
+  Oxigraph itself (:func:`graph.sparql_native.native_solutions`: no Python object per row),
   which calls the deadline check at each chunk and is stopped past the cap.
 """
 
@@ -56,11 +56,11 @@ from graph.sparql_errors import ProtocolError, QueryTimeout
 from graph.sparql_formats import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
-    native_solutions,
     serialise_boolean,
     serialise_solutions,
     serialise_triples,
 )
+from graph.sparql_native import native_solutions
 from graph.sparql_text import Dataset, parse_on_empty, query_dataset, query_form, syntax_error
 from graph.sparql_update import prepare_update, with_using
 from graph.sparql_workers import WORKERS as _WORKERS

@@ -18,7 +18,7 @@ class Solutions:
     """A SELECT answer: variable names and a lazy iterator of rows (``None`` for unbound).
 
     ``native`` is the embedded store's own iterator, which ``rows`` reads: the endpoint hands it
-    to Oxigraph's serialiser (:func:`graph.sparql_formats.native_solutions`) instead of making
+    to Oxigraph's serialiser (:func:`graph.sparql_native.native_solutions`) instead of making
     Python objects of the rows. Read one or the other, never both.
     """
 

@@ -20,7 +20,8 @@ from api.settings import Settings
 from graph import protocol
 from graph.results import from_oxigraph
 from graph.sparql_errors import QueryTimeout
-from graph.sparql_formats import native_solutions, serialise_solutions
+from graph.sparql_formats import serialise_solutions
+from graph.sparql_native import native_solutions
 from graph.store import Store, open_store
 
 EX = "http://example.org/"
