@@ -20,16 +20,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from graph.memory import release
+from graph.memory import RELEASE_AFTER_S, release
 from graph.store import Store
 
 __all__ = ["ResultCache"]
 
 T = TypeVar("T")
-
-RELEASE_AFTER_S = 1.0
-"""A value that took this long to compute is a large build: its scratch memory is given back
-to the system (:func:`graph.memory.release`) once it is done."""
 
 
 class ResultCache:

@@ -17,7 +17,11 @@ import ctypes.util
 from collections.abc import Callable
 from functools import cache
 
-__all__ = ["release"]
+__all__ = ["RELEASE_AFTER_S", "release"]
+
+RELEASE_AFTER_S = 1.0
+"""Work that took this long (a per-version build, a big query) is followed by :func:`release`:
+it read many rows it no longer holds, and a trim (a few ms on a heap of 500 MB) is then noise."""
 
 
 @cache

@@ -51,6 +51,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import sandbox
+from graph.memory import RELEASE_AFTER_S, release
 from graph.results import Boolean, Result, Solutions, Triples
 from graph.sparql_errors import ProtocolError, QueryTimeout
 from graph.sparql_formats import (
@@ -200,7 +201,13 @@ def _evaluate(
     deadline: float | None = None,
     cancelled: threading.Event | None = None,
 ) -> Answer:
-    return _serialise(store, prepared, _run(store, prepared.text, prepared.dataset), fmt, max_rows, deadline, cancelled)
+    started = time.monotonic()
+    try:
+        result = _run(store, prepared.text, prepared.dataset)
+        return _serialise(store, prepared, result, fmt, max_rows, deadline, cancelled)
+    finally:
+        if time.monotonic() - started >= RELEASE_AFTER_S:
+            release()  # a big query's hash tables and rows, given back (see graph.memory)
 
 
 def _serialise(
