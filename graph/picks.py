@@ -21,7 +21,9 @@ unrelated rewrite. The map (:mod:`graph.render_index`) and the network projectio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Container, Iterable
+from dataclasses import dataclass, field
 
 from graph.namespaces import STATUS
 
@@ -74,3 +76,77 @@ def iso_of(country: str | None) -> str | None:
     if country and "/country/" in country:
         return country.rsplit("/", 1)[-1].upper()
     return None
+
+
+@dataclass
+class PlaceFacts:
+    """What ``map_place_facts`` states of places, each value picked by the rules above: the
+    places typed ``coop:Place``, the smallest ``wgs:lat`` and ``wgs:long`` and the smallest
+    country IRI of each, and the smallest ISO code of everything that states one (countries)."""
+
+    typed: set[str] = field(default_factory=set)
+    lat: dict[str, float] = field(default_factory=dict)
+    lon: dict[str, float] = field(default_factory=dict)
+    country: dict[str, str] = field(default_factory=dict)
+    iso: dict[str, str] = field(default_factory=dict)
+
+
+def place_facts(rows: Iterable[tuple[str | None, ...]], only: Container[str] | None = None) -> PlaceFacts:
+    """Fold the ``(subject, key, value)`` rows of ``map_place_facts`` into :class:`PlaceFacts`,
+    for every place or ``only`` those (ISO codes are kept for every subject: they are the
+    countries'). IRIs are interned: the map and the network hold them by the hundred thousand."""
+    facts = PlaceFacts()
+    for s, key, value in rows:
+        if s is None or (value is None and key != "place"):
+            continue
+        if key == "iso":
+            if value is not None and (s not in facts.iso or value < facts.iso[s]):
+                facts.iso[s] = value
+        elif only is not None and s not in only:
+            continue
+        elif key == "place":
+            facts.typed.add(sys.intern(s))
+        elif key == "lat" or key == "long":
+            number = _float(value)
+            target = facts.lat if key == "lat" else facts.lon
+            if number is not None and (s not in target or number < target[s]):
+                target[sys.intern(s)] = number
+        elif key == "country" and value is not None and (s not in facts.country or value < facts.country[s]):
+            facts.country[sys.intern(s)] = sys.intern(value)
+    return facts
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class AuthorityFacts:
+    """What ``map_authority_facts`` states of local authorities: those typed
+    ``coop:LocalAuthority``, the smallest kind IRI of each, and every place each governs."""
+
+    typed: set[str] = field(default_factory=set)
+    kind: dict[str, str] = field(default_factory=dict)
+    governs: dict[str, list[str]] = field(default_factory=dict)
+
+
+def authority_facts(rows: Iterable[tuple[str | None, ...]]) -> AuthorityFacts:
+    """Fold the ``(subject, key, value)`` rows of ``map_authority_facts`` into :class:`AuthorityFacts`
+    (IRIs interned); which governed place is an authority's is the reader's pick (:func:`place_key`)."""
+    facts = AuthorityFacts()
+    for s, key, value in rows:
+        if s is None:
+            continue
+        if key == "authority":
+            facts.typed.add(sys.intern(s))
+        elif value is None:
+            continue
+        elif key == "kind":
+            if s not in facts.kind or value < facts.kind[s]:
+                facts.kind[sys.intern(s)] = sys.intern(value)
+        elif key == "governs":
+            facts.governs.setdefault(sys.intern(s), []).append(sys.intern(value))
+    return facts

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 from graph.memory import release
 from graph.namespaces import AUTHORITY_KIND, COOP_DEF, STATUS, THEME
-from graph.picks import iso_of, later_status, wkt_point
+from graph.picks import authority_facts, iso_of, later_status, place_facts, wkt_point
 from graph.store import Store
 from graph.text import fold
 
@@ -182,28 +182,8 @@ def _places(
     """Places with coordinates (see the module's docstring for which value wins). ``wkts`` is
     only asked when some place has no ``wgs:lat``/``wgs:long``: its query costs an index seek per
     geometry (9 s of CPU at Atlas 10x, where every place has both)."""
-    typed: set[str] = set()
-    lat: dict[str, float] = {}
-    lon: dict[str, float] = {}
-    country: dict[str, str] = {}
-    iso: dict[str, str] = {}
-    for s, key, value in facts:
-        if s is None:
-            continue
-        if key == "place":
-            typed.add(sys.intern(s))
-        elif value is None:
-            continue
-        elif key == "lat" or key == "long":
-            number = _float(value)
-            target = lat if key == "lat" else lon
-            if number is not None and (s not in target or number < target[s]):
-                target[sys.intern(s)] = number
-        elif key == "country":
-            if s not in country or value < country[s]:
-                country[sys.intern(s)] = sys.intern(value)
-        elif key == "iso" and (s not in iso or value < iso[s]):
-            iso[s] = value
+    found = place_facts(facts)
+    typed, lat, lon, country, iso = found.typed, found.lat, found.lon, found.country, found.iso
     points: dict[str, tuple[float, float]] = {}
     for s, wkt in wkts() if any(s not in lat or s not in lon for s in typed) else ():
         if s is None or wkt is None or (s in lat and s in lon):
@@ -227,23 +207,9 @@ def _places(
 
 def _authorities(facts: Iterable[tuple[str | None, ...]], places: dict[str, Place]) -> dict[str, Authority]:
     """Local authorities (see the module's docstring for which kind and place win)."""
-    typed: set[str] = set()
-    kind: dict[str, str] = {}
-    governs: dict[str, str] = {}
-    for s, key, value in facts:
-        if s is None:
-            continue
-        if key == "authority":
-            typed.add(sys.intern(s))
-        elif value is None:
-            continue
-        elif key == "kind":
-            if s not in kind or value < kind[s]:
-                kind[sys.intern(s)] = sys.intern(value)
-        elif key == "governs":
-            current = governs.get(s)
-            if current is None or (value not in places, value) < (current not in places, current):
-                governs[sys.intern(s)] = sys.intern(value)
+    found = authority_facts(facts)
+    typed, kind = found.typed, found.kind
+    governs = {a: min(places_of, key=lambda p: (p not in places, p)) for a, places_of in found.governs.items()}
     return {s: Authority(s, local_name(kind.get(s), KIND_NS), governs.get(s)) for s in sorted(typed)}
 
 
@@ -351,13 +317,6 @@ def _search_texts(index: MapIndex) -> None:
 
 def _sorted(values: set[str] | None) -> tuple[str, ...]:
     return tuple(sorted(values)) if values else _NONE
-
-
-def _float(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
-        return None
 
 
 def _year(value: str | None) -> int | None:

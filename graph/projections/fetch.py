@@ -43,7 +43,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from graph.namespaces import AUTHORITY_KIND, STATUS
-from graph.picks import iso_of, later_status, place_key, wkt_point
+from graph.picks import authority_facts, iso_of, later_status, place_facts, place_key, wkt_point
 from graph.projections.model import Authority, Flow, Item, NetworkData
 from graph.store import Store
 
@@ -144,23 +144,11 @@ _NOWHERE = _Where(None, None, None)
 
 def _authorities(store: Store) -> tuple[dict[str, str | None], dict[str, _Where]]:
     """Each typed local authority with its kind (a slug), and where each one that governs a place is."""
-    typed: set[str] = set()
-    kinds: dict[str, str] = {}
-    governs: dict[str, list[str]] = {}
-    for s, key, value in store.iter_values("map_authority_facts"):
-        if s is None:
-            continue
-        if key == "authority":
-            typed.add(sys.intern(s))
-        elif value is None:
-            continue
-        elif key == "kind":
-            if s not in kinds or value < kinds[s]:
-                kinds[sys.intern(s)] = value
-        elif key == "governs":
-            governs.setdefault(sys.intern(s), []).append(sys.intern(value))
+    authorities = authority_facts(store.iter_values("map_authority_facts"))
+    typed, kinds, governs = authorities.typed, authorities.kind, authorities.governs
     governed = {p for a, places in governs.items() if a in typed for p in places}
-    typed_places, lat, lon, country, iso = _place_facts(store.iter_values("map_place_facts"), governed)
+    facts = place_facts(store.iter_values("map_place_facts"), only=governed)
+    typed_places, lat, lon, country, iso = facts.typed, facts.lat, facts.lon, facts.country, facts.iso
     points: dict[str, tuple[float, float]] = {}
     if any(p not in lat or p not in lon for p in governed):
         for place, wkt in store.iter_values("net_place_wkt"):
@@ -189,39 +177,6 @@ def _authorities(store: Store) -> tuple[dict[str, str | None], dict[str, _Where]
         where[a] = _Where(place, codes[c], best[1])
     kind_of = {a: _slug(kinds.get(a), str(AUTHORITY_KIND)) for a in typed}
     return kind_of, where
-
-
-def _place_facts(
-    rows: Rows, governed: set[str]
-) -> tuple[set[str], dict[str, float], dict[str, float], dict[str, str], dict[str, str]]:
-    """Of the governed places: which are typed, their smallest latitude, longitude and country; and
-    the smallest ISO code of everything that states one (the countries)."""
-    typed: set[str] = set()
-    lat: dict[str, float] = {}
-    lon: dict[str, float] = {}
-    country: dict[str, str] = {}
-    iso: dict[str, str] = {}
-    for s, key, value in rows:
-        if s is None:
-            continue
-        if key == "iso":
-            if value is not None and (s not in iso or value < iso[s]):
-                iso[s] = value
-            continue
-        if s not in governed:
-            continue
-        if key == "place":
-            typed.add(s)
-        elif value is None:
-            continue
-        elif key == "lat" or key == "long":
-            number = _float(value)
-            target = lat if key == "lat" else lon
-            if number is not None and (s not in target or number < target[s]):
-                target[s] = number
-        elif key == "country" and (s not in country or value < country[s]):
-            country[s] = value
-    return typed, lat, lon, country, iso
 
 
 # -- partnerships and projects ---------------------------------------------------------------------
@@ -408,10 +363,3 @@ def _year(value: str | None) -> int | None:
     """The year of an ``xsd:date``/``xsd:dateTime`` lexical form (SPARQL's ``YEAR``)."""
     match = _YEAR.match(value or "")
     return int(match.group(1)) if match else None
-
-
-def _float(value: str | None) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
