@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
 from graph import resources as res
 from graph.store import Store
+
+
+def add_label(store: Store, iri: str, label: ox.Literal) -> None:
+    """State ``iri rdfs:label label`` in a graph of its own."""
+    store.add(
+        [ox.Quad(ox.NamedNode(iri), ox.NamedNode(res.RDFS_LABEL), label, ox.NamedNode(store.graph("seed/extra")))]
+    )
 
 
 def hit_ids(api_client: TestClient, q: str, **params: str) -> list[str]:
@@ -53,16 +61,7 @@ def test_index_follows_writes(api_store: Store) -> None:
 
     assert res.search(api_store, "fleury") == []
     iri = api_store.base + "place/3018074"
-    api_store.add(
-        [
-            ox.Quad(
-                ox.NamedNode(iri),
-                ox.NamedNode(res.RDFS_LABEL),
-                ox.Literal("Fleury-sur-Orne", language="fr"),
-                ox.NamedNode(api_store.graph("seed/extra")),
-            )
-        ]
-    )
+    add_label(api_store, iri, ox.Literal("Fleury-sur-Orne", language="fr"))
     assert [h["iri"] for h in res.search(api_store, "fleury sur orne")] == [iri]
 
 
@@ -106,9 +105,7 @@ def test_search_finds_a_typed_label(api_store: Store) -> None:
 
     iri = api_store.base + "document/atlas-1994"
     title = ox.Literal("Atlas de Ségou", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#normalizedString"))
-    api_store.add(
-        [ox.Quad(ox.NamedNode(iri), ox.NamedNode(res.RDFS_LABEL), title, ox.NamedNode(api_store.graph("seed/extra")))]
-    )
+    add_label(api_store, iri, title)
     hits = res.search(api_store, "segou")
     assert [h["iri"] for h in hits] == [iri] and hits[0]["matched"] == "Atlas de Ségou"
 
@@ -117,16 +114,7 @@ def test_labels_in_other_scripts_are_searched(api_store: Store) -> None:
     import pyoxigraph as ox
 
     iri = api_store.base + "place/524901"
-    api_store.add(
-        [
-            ox.Quad(
-                ox.NamedNode(iri),
-                ox.NamedNode(res.RDFS_LABEL),
-                ox.Literal("Москва", language="ru"),
-                ox.NamedNode(api_store.graph("seed/extra")),
-            )
-        ]
-    )
+    add_label(api_store, iri, ox.Literal("Москва", language="ru"))
     for q in ("москва", "МОСКВА", "оскв"):
         assert [h["iri"] for h in res.search(api_store, q)] == [iri], q
     assert res.search(api_store, "\u0e01") == []  # a letter no label has
