@@ -57,7 +57,6 @@ def test_hits_say_what_they_matched_and_their_kind(api_client: TestClient) -> No
 
 
 def test_index_follows_writes(api_store: Store) -> None:
-    import pyoxigraph as ox
 
     assert res.search(api_store, "fleury") == []
     iri = api_store.base + "place/3018074"
@@ -72,7 +71,6 @@ def test_fold() -> None:
 
 
 def test_text_index_keeps_each_label_as_stored() -> None:
-    import pyoxigraph as ox
 
     from graph.resources.text_index import XSD_STRING, build_text_index
 
@@ -101,7 +99,6 @@ def test_text_index_keeps_each_label_as_stored() -> None:
 
 
 def test_search_finds_a_typed_label(api_store: Store) -> None:
-    import pyoxigraph as ox
 
     iri = api_store.base + "document/atlas-1994"
     title = ox.Literal("Atlas de Ségou", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#normalizedString"))
@@ -111,7 +108,6 @@ def test_search_finds_a_typed_label(api_store: Store) -> None:
 
 
 def test_labels_in_other_scripts_are_searched(api_store: Store) -> None:
-    import pyoxigraph as ox
 
     iri = api_store.base + "place/524901"
     add_label(api_store, iri, ox.Literal("Москва", language="ru"))
