@@ -33,8 +33,8 @@ def brokerage(g: nx.Graph, *, weight: str | None = None) -> dict[str, dict[Any, 
     undirected graph, computed in O(Σ min(deg u, deg v)) over edges instead of networkx's
     per-node ego graphs and pairwise mutual weights, which took 30 s and gigabytes at the
     Atlas's scale (hubs with hundreds of partners). It reads the graph's own adjacency and holds
-    one node's shares at a time (a copy of the adjacency and of every share cost about 100 MB
-    more at Atlas 10×, in a server that must stay within its memory). Directed graphs go to
+    one node's shares at a time: at Atlas 10× its peak was 87 MiB with copies of the adjacency
+    and of every share, 21 MiB without (in a server that must stay within its memory). Directed graphs go to
     networkx.
 
     References
