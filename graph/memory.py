@@ -4,8 +4,8 @@ A server builds big per-version structures (the map index, the network tables, t
 index) from streams of rows it discards as it goes. The allocator keeps the freed pages for
 later use, so the process would hold much of every build's scratch space long after.
 ``malloc_trim`` returns glibc's free pages (anywhere in the heap, since glibc 2.8) once a build
-is done: at Atlas 10× the server held 150 MB less after its map, list, search and network
-builds, and so peaked that much lower on the next build. (Python's own small-object arenas are
+is done: at Atlas 10× the server held 85–150 MB less after its map, list, search and network
+builds, so the next build starts from that much less. (Python's own small-object arenas are
 freed only when wholly empty; running with ``PYTHONMALLOC=malloc`` to put those under glibc too
 was no better, and slower.)
 """
