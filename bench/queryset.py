@@ -74,6 +74,9 @@ def parameter_values(store_dir: Path, base: str) -> dict[str, ox.NamedNode | ox.
     values: dict[str, ox.NamedNode | ox.Literal] = {
         "authority": authority,
         "french": authority,
+        # cq14 (statement provenance) is asked of one resource, as its header says to; unbound it
+        # lists every statement of the store (509,223 rows at 1x), a dump /api/export serves
+        "subject": authority,
         "country": country,
         "theme": ox.NamedNode(str(THEME) + "ville-intelligente"),
         "from": ox.Literal("2015", datatype=integer),

@@ -55,6 +55,9 @@ def column(store: Store, rows: list[dict[str, Node]], name: str) -> set[str | No
 # -- the query files --------------------------------------------------------------------------
 
 
+UNSORTED = {"cq14_statement_provenance"}
+
+
 @pytest.mark.parametrize("name", CQ_NAMES)
 def test_query_file_has_a_header_and_its_params_are_projected(name: str) -> None:
     query = queries.load(name)
@@ -65,7 +68,10 @@ def test_query_file_has_a_header_and_its_params_are_projected(name: str) -> None
     for param in query.params:
         # pyoxigraph binds a parameter only if the SELECT projects it
         assert re.search(rf"\?{param}\b", select), param
-    assert "ORDER BY" in query.text
+    # sorted answers, but for a question that may list every statement of the store: there the
+    # sort alone held every row in memory (cq14 unbound at Atlas 1x: 30 s and 625 MB, 3 s and
+    # 61 MB streamed), and its header says in which order the rows come
+    assert "ORDER BY" in query.text or name in UNSORTED, name
     prefixes = set(re.findall(r"^PREFIX (\w+):", query.text, re.MULTILINE))
     used = set(re.findall(r"\b([a-z]+):[A-Za-z]", query.text.split("\n", len(prefixes) + 20)[-1]))
     assert used - {"urn"} <= prefixes
@@ -429,3 +435,22 @@ def test_cq14_a_statement_from_an_import_batch(writable: Store) -> None:
         ("graph/batch/b1", "batch/b1", "atlas.csv")
     ]
     assert py(rows[0]["batchStarted"]).isoformat() == "2026-01-02T03:04:05+00:00"
+
+
+def test_cq14_unbound_lists_each_statement_of_each_graph_once(writable: Store) -> None:
+    """Asked with nothing bound, one row per quad of the store, even where a graph's title and
+    record are stated in two graphs (each is read once, not once per graph stating it)."""
+    graph = iri(writable, "graph/seed/notes")
+    title = writable.select(
+        "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?t WHERE { ?g dcterms:title ?t }", g=graph
+    )[0]["t"]
+    writable.update(
+        f"""PREFIX dcterms: <http://purl.org/dc/terms/>
+        INSERT DATA {{ GRAPH <graph/batch/b2> {{ <{graph}> dcterms:title {title.n3()} }} }}"""
+    )
+    rows = writable.select("cq14_statement_provenance")
+    quads = {(q.subject.value, q.predicate.value, str(q.object), q.graph_name.value) for q in writable.quads()}
+    keys = [(str(r["subject"]), str(r["predicate"]), r["object"].n3(), str(r["graph"])) for r in rows]
+    assert len(keys) == len(set(keys)) == len(quads)
+    notes = [r for r in rows if r["graph"] == graph]
+    assert notes and {str(r["graphTitle"]) for r in notes} == {str(title)}
