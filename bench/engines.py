@@ -107,19 +107,34 @@ def bench_servers(
 
 
 def bench_rdflib_endpoint(nquads: Path, texts: dict[str, str], options: Options) -> dict[str, Any]:
-    """rdflib-endpoint serving the union file: its load-and-start time, the queries, its peak RSS."""
+    """rdflib-endpoint serving the union file: its load-and-start time, the queries, its peak RSS.
+
+    rdflib-endpoint goes on evaluating a query its client gave up on, so after a query that
+    reached the cap the endpoint is started afresh: the next query must not wait behind it (in
+    the second session's run, ``cq15``, 17 ms in rdflib, timed out behind ``cq14``)."""
     from bench.peers import rdflib_endpoint_server
 
-    t = time.perf_counter()
-    with rdflib_endpoint_server(nquads) as server:
-        result: dict[str, Any] = {"load_and_start_s": round(time.perf_counter() - t, 2)}
-        cap_s = options.endpoint_cap_s or options.rdflib_cap_s
-        result["cap_s"] = cap_s
-        client = SparqlClient(server.url + "/sparql", cap_s)
-        options.log("  rdflib-endpoint")
-        result["queries"] = run_query_set(client, texts, options, cap_s)
-        client.close()
-        result["peak_rss_bytes"] = peak_rss(server.process.pid)
+    cap_s = options.endpoint_cap_s or options.rdflib_cap_s
+    result: dict[str, Any] = {"cap_s": cap_s, "queries": {}, "restarts": 0}
+    options.log("  rdflib-endpoint")
+    pending = dict(texts)
+    peak = 0
+    while pending:
+        t = time.perf_counter()
+        with rdflib_endpoint_server(nquads) as server:
+            result.setdefault("load_and_start_s", round(time.perf_counter() - t, 2))
+            client = SparqlClient(server.url + "/sparql", cap_s)
+            while pending:
+                name, text = next(iter(pending.items()))
+                del pending[name]
+                timed = run_query_set(client, {name: text}, options, cap_s)[name]
+                result["queries"][name] = timed
+                if timed.get("timeout") and pending:
+                    result["restarts"] += 1
+                    break
+            client.close()
+            peak = max(peak, peak_rss(server.process.pid) or 0)
+    result["peak_rss_bytes"] = peak or None
     return result
 
 

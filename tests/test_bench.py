@@ -153,6 +153,22 @@ def test_rdflib_baseline_counts_rows_and_stops_at_its_cap(tiny: gen.Generated) -
         rdflib_query(baseline, cross, cap_s=0.3)
 
 
+def test_rdflib_endpoint_is_restarted_after_a_query_past_its_cap(tiny: gen.Generated) -> None:
+    """rdflib-endpoint goes on with a query its client gave up on: the next query gets a fresh
+    endpoint, and is timed as fast as it is, not as the tail of the abandoned one."""
+    from bench.engines import bench_rdflib_endpoint
+
+    texts = {
+        "cross": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        "countries": (QUERY_DIR / "agg_projects_by_country.rq").read_text(encoding="utf-8"),
+    }
+    options = harness.Options(scale=SCALE, seed=SEED, endpoint_cap_s=1.0, peer_repetitions=1, log=lambda m: None)
+    result = bench_rdflib_endpoint(tiny.nquads, texts, options)
+    assert result["queries"]["cross"]["timeout"] and result["restarts"] == 1
+    assert result["queries"]["countries"]["rows"] > 0
+    assert "timeout" not in result["queries"]["countries"] and result["peak_rss_bytes"] > 0
+
+
 def test_extensions_are_called_by_the_names_their_run_asks_for(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, object] = {}
 
