@@ -1,14 +1,18 @@
 """GeoJSON for the partnership map: places, great-circle partnership lines, side-panel data.
 
 Input is the per-version :class:`~graph.render_index.MapIndex`; output is plain data (GeoJSON
-dicts, lists of records) that the API serialises and the offline page embeds. This module holds
-the entry points, each answer cached per store version; the work is done in
+dicts, lists of records) that the offline page embeds, or the same as JSON text for the API
+(:class:`JsonAnswer`, cached per store version and arguments). The work is done in
 :mod:`graph.render_filters` (what is shown), :mod:`graph.render_geojson` (points and lines),
 :mod:`graph.render_panel` (one place) and :mod:`graph.render_facets` (the filter menus).
 """
 
 from __future__ import annotations
 
+import gzip
+import json
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from graph.cache import ResultCache
@@ -25,30 +29,50 @@ __all__ = [
     "NO_FILTERS",
     "FilterError",
     "Filters",
+    "JsonAnswer",
     "build_facets",
     "build_lines",
     "build_places",
     "facets",
+    "facets_json",
     "map_index",
     "partnerships_geojson",
+    "partnerships_json",
     "place_detail",
     "place_summary",
     "places_geojson",
+    "places_json",
     "select",
 ]
 
 _CACHE = ResultCache(maxsize=64)
-"""Rendered answers per (store, version, arguments): any write invalidates them."""
+"""Answers as JSON text per (store, version, arguments): any write invalidates them."""
+
+
+@dataclass(frozen=True)
+class JsonAnswer:
+    """An answer as compact UTF-8 JSON, and its gzip form made on first use.
+
+    Why text and not the dicts: at Atlas 10× the places answer is 18.7 MB of JSON but about
+    80 MB as Python dicts, and encoding and compressing it again on every call took 0.7 s.
+    """
+
+    body: bytes
+
+    @classmethod
+    def of(cls, data: Any) -> JsonAnswer:
+        return cls(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+    @cached_property
+    def gzipped(self) -> bytes:
+        """The body compressed (level 5: most of level 9's ratio at a third of its time)."""
+        return gzip.compress(self.body, compresslevel=5)
 
 
 def places_geojson(store: Store, filters: Filters = NO_FILTERS, lang: str = "fr") -> dict[str, Any]:
     """Places of the partners of the selected partnerships, with their number of partnerships."""
-
-    def compute() -> dict[str, Any]:
-        index = map_index(store)
-        return build_places(index, select(index, filters), lang)
-
-    return _CACHE.get(store, ("places", filters, lang), compute)
+    index = map_index(store)
+    return build_places(index, select(index, filters), lang)
 
 
 def partnerships_geojson(
@@ -62,14 +86,31 @@ def partnerships_geojson(
     """Great-circle lines between the places of the partners of the selected partnerships."""
     if aggregate not in AGGREGATIONS:
         raise FilterError("aggregate", f"expected one of {', '.join(AGGREGATIONS)}, got {aggregate!r}")
-
-    def compute() -> dict[str, Any]:
-        index = map_index(store)
-        return build_lines(index, select(index, filters), lang, aggregate=aggregate, max_lines=max_lines)
-
-    return _CACHE.get(store, ("lines", filters, lang, aggregate, max_lines), compute)
+    index = map_index(store)
+    return build_lines(index, select(index, filters), lang, aggregate=aggregate, max_lines=max_lines)
 
 
 def facets(store: Store, lang: str = "fr") -> dict[str, Any]:
     """The values each filter offers, with labels in ``lang`` and how many partnerships have them."""
-    return _CACHE.get(store, ("facets", lang), lambda: build_facets(map_index(store), lang))
+    return build_facets(map_index(store), lang)
+
+
+def places_json(store: Store, filters: Filters = NO_FILTERS, lang: str = "fr") -> JsonAnswer:
+    """:func:`places_geojson` as JSON text, cached."""
+    return _CACHE.get(store, ("places", filters, lang), lambda: JsonAnswer.of(places_geojson(store, filters, lang)))
+
+
+def partnerships_json(
+    store: Store, filters: Filters = NO_FILTERS, lang: str = "fr", *, aggregate: str = "auto"
+) -> JsonAnswer:
+    """:func:`partnerships_geojson` as JSON text, cached."""
+    return _CACHE.get(
+        store,
+        ("lines", filters, lang, aggregate),
+        lambda: JsonAnswer.of(partnerships_geojson(store, filters, lang, aggregate=aggregate)),
+    )
+
+
+def facets_json(store: Store, lang: str = "fr") -> JsonAnswer:
+    """:func:`facets` as JSON text, cached."""
+    return _CACHE.get(store, ("facets", lang), lambda: JsonAnswer.of(facets(store, lang)))

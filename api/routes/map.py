@@ -7,8 +7,6 @@ accepts it (a 13,000-partnership map is a few MB of GeoJSON, ten times less comp
 
 from __future__ import annotations
 
-import gzip
-import json
 import mimetypes
 import os
 from typing import Annotated, Any
@@ -52,10 +50,11 @@ def _lang(lang: str | None) -> str:
 
 
 def _json(request: Request, data: Any, media_type: str = "application/json") -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    answer = data if isinstance(data, render.JsonAnswer) else render.JsonAnswer.of(data)
+    body = answer.body
     headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
     if len(body) > 1024 and "gzip" in request.headers.get("accept-encoding", ""):
-        body = gzip.compress(body, compresslevel=5)
+        body = answer.gzipped
         headers["Content-Encoding"] = "gzip"
     return Response(body, media_type=media_type, headers=headers)
 
@@ -66,7 +65,7 @@ def map_places(
     year_to: Year = None, kind: Text = None, q: Text = None, lang: Text = None,
 ) -> Response:  # fmt: skip
     filters = _filters(country, theme, status, year_from, year_to, kind, q)
-    data = render.places_geojson(request.app.state.store, filters, _lang(lang))
+    data = render.places_json(request.app.state.store, filters, _lang(lang))
     return _json(request, data, "application/geo+json")
 
 
@@ -78,7 +77,7 @@ def map_partnerships(
 ) -> Response:  # fmt: skip
     filters = _filters(country, theme, status, year_from, year_to, kind, q)
     try:
-        data = render.partnerships_geojson(request.app.state.store, filters, _lang(lang), aggregate=aggregate)
+        data = render.partnerships_json(request.app.state.store, filters, _lang(lang), aggregate=aggregate)
     except render.FilterError as err:
         raise invalid(err) from err
     return _json(request, data, "application/geo+json")
@@ -86,7 +85,7 @@ def map_partnerships(
 
 @router.get("/api/map/facets", tags=["map"], summary="Values the map's filters offer, with labels and counts")
 def map_facets(request: Request, lang: Text = None) -> Response:
-    return _json(request, render.facets(request.app.state.store, _lang(lang)))
+    return _json(request, render.facets_json(request.app.state.store, _lang(lang)))
 
 
 @router.get("/api/map/place", tags=["map"], summary="Side-panel data of one place")
