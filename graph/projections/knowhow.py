@@ -55,5 +55,5 @@ def knowhow_graph(data: NetworkData, filters: Filters = NO_FILTERS) -> nx.DiGrap
         if label and "label" not in attrs:
             attrs["label"] = label
         g.add_node(node, **attrs)
-    g.add_edges_from((s, t, {**acc, "themes": sorted(acc["themes"])}) for (s, t), acc in edges.items())
+    g.add_edges_from((s, t, {**acc, "themes": tuple(sorted(acc["themes"]))}) for (s, t), acc in edges.items())
     return g
