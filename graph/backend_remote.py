@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 from urllib.error import HTTPError, URLError
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from graph.results import Boolean, Result, Solutions, Triples, from_oxigraph
+
+if TYPE_CHECKING:  # imported where a remote store is used: 12 MB a server over a local store does without
+    from SPARQLWrapper import SPARQLWrapper
 
 
 class RemoteError(OSError):
@@ -49,6 +51,8 @@ class RemoteBackend:
     ) -> Result:
         if base_iri and not re.search(r"^\s*BASE\s", text, re.IGNORECASE | re.MULTILINE):
             text = f"BASE <{base_iri}>\n{text}"
+        from SPARQLWrapper import JSON, TURTLE
+
         client = self._client(self.query_url)
         client.setQuery(text)
         for g in default_graph or ():
@@ -114,6 +118,8 @@ class RemoteBackend:
 
     # -- transport ---------------------------------------------------------------------------
     def _client(self, url: str) -> SPARQLWrapper:
+        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+
         client = SPARQLWrapper(url)
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
@@ -121,6 +127,8 @@ class RemoteBackend:
         return client
 
     def _send(self, client: SPARQLWrapper) -> bytes:
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
         try:
             response = client.query().response
             return bytes(response.read())
