@@ -112,7 +112,7 @@ class Prepared:
 class Answer:
     """A serialised answer: bytes, media type, and whether the cap cut it."""
 
-    body: bytes
+    body: bytes | bytearray
     media_type: str
     format: str
     count: int

@@ -37,22 +37,28 @@ _JSON_NOT_A_ROW = re.compile(rb',\{[^"]')
 _JSON_BRACE_AT_END = re.compile(rb'\{"[,}:\]"]')
 """A string ending with ``{``: the ``"`` after ``,{`` may close a string instead of opening a key."""
 _CSV_MARKS = re.compile(rb'["\n]')
+_ROW_MARKS = {"json": b",{", "xml": b"<result>", "tsv": b"\n"}
+"""What :class:`_Sink` counts in each format but CSV (whose newlines may be quoted)."""
 
 
 @dataclass(frozen=True)
 class NativeAnswer:
     """Rows serialised by Oxigraph: the bytes, how many rows they hold, whether the cap cut them."""
 
-    body: bytes
+    body: bytearray
     count: int
     truncated: bool
 
 
 class _Sink:
     """The binary file ``QuerySolutions.serialize`` writes into (in chunks of about 8 KB, called
-    back with the GIL held): keeps the chunks, calls ``check`` (the deadline) at each, and counts
-    row marks as they come, to stop the serialiser (by raising :class:`_Full`) once the answer
-    holds more than ``cap`` rows.
+    back with the GIL held): appends the chunks to one buffer, calls ``check`` (the deadline) at
+    each, and counts row marks as they come, to stop the serialiser (by raising :class:`_Full`)
+    once the answer holds more than ``cap`` rows.
+
+    One growing ``bytearray``, not a list of chunks joined at the end: the join held the answer
+    twice (a 96 MB edge list at Atlas 10× peaked at twice that), where a large buffer grows in
+    place (``mremap``).
 
     A *mark* is where a row starts (JSON ``,{`` before every row but the first, XML
     ``<result>``) or ends (a newline of CSV/TSV, after the header line). Only JSON's marks can be
@@ -63,11 +69,9 @@ class _Sink:
     def __init__(self, fmt: str, cap: int, check: Callable[[], None]) -> None:
         self.fmt = fmt
         self.check = check
-        self.chunks: list[bytes] = []
-        self.size = 0
+        self.buffer = bytearray()
         self.marks = 0
         self.quoted = False  # CSV: inside a quoted field at the end of the last chunk
-        self.tail = b""  # the last bytes of the previous chunk, for a mark cut in two
         self.stopped = False
         # the mark past the cap: row cap+1 started (XML), row cap+2 started (JSON, which counts
         # the ``,{`` before each row but the first; the bytes after that of row cap+1 are in),
@@ -82,20 +86,13 @@ class _Sink:
         except BaseException:
             self.stopped = True
             raise
-        chunk = bytes(data)
-        self.chunks.append(chunk)
-        self.size += len(chunk)
-        if self.fmt == "json":
-            self.marks += (self.tail + chunk[:1]).count(b",{") + chunk.count(b",{")
-            self.tail = chunk[-1:]
-        elif self.fmt == "xml":
-            joined = self.tail + chunk
-            self.marks += joined.count(b"<result>")
-            self.tail = joined[-7:]
-        elif self.fmt == "tsv":
-            self.marks += chunk.count(b"\n")
+        start = len(self.buffer)
+        self.buffer += data
+        mark = _ROW_MARKS.get(self.fmt)
+        if mark is not None:  # a mark cut in two by the chunks starts in the previous one
+            self.marks += self.buffer.count(mark, max(0, start - len(mark) + 1))
         else:
-            parts = chunk.split(b'"')
+            parts = bytes(data).split(b'"')
             outside = parts[1::2] if self.quoted else parts[::2]
             self.marks += sum(part.count(b"\n") for part in outside)
             self.quoted ^= len(parts) % 2 == 0
@@ -131,19 +128,26 @@ def native_solutions(
         solutions.serialize(sink, NATIVE_RESULT_FORMATS[fmt])  # type: ignore[arg-type]  # a file enough for it
     except _Full:
         full = True
-    body = b"".join(sink.chunks)
+    body = sink.buffer
     if fmt == "json":
         return _json_answer(body, cap, sink.marks, full)
     if not full:  # every mark is a row's start (XML) or end (CSV, TSV: and the header's)
         return NativeAnswer(body, sink.marks if fmt == "xml" else max(0, sink.marks - 1), False)
     if fmt == "xml":
-        return NativeAnswer(body[: _nth(body, b"<result>", cap + 1)] + _XML_TAIL, cap, True)
+        return NativeAnswer(_cut(body, _nth(body, b"<result>", cap + 1), _XML_TAIL), cap, True)
     if fmt == "tsv":
-        return NativeAnswer(body[: _nth(body, b"\n", cap + 1) + 1], cap, True)
-    return NativeAnswer(body[: _csv_line_end(body, cap + 1) + 1], cap, True)
+        return NativeAnswer(_cut(body, _nth(body, b"\n", cap + 1) + 1), cap, True)
+    return NativeAnswer(_cut(body, _csv_line_end(body, cap + 1) + 1), cap, True)
 
 
-def _nth(body: bytes, mark: bytes, n: int) -> int:
+def _cut(body: bytearray, at: int, tail: bytes = b"") -> bytearray:
+    """``body`` ending at ``at``, then ``tail``: in place, where a slice would copy the rows kept."""
+    del body[at:]
+    body += tail
+    return body
+
+
+def _nth(body: bytes | bytearray, mark: bytes, n: int) -> int:
     """Where the ``n``-th (1-based) ``mark`` of ``body`` starts (``n`` ≥ 1; it must be there)."""
     at = -1
     for _ in range(n):
@@ -151,7 +155,7 @@ def _nth(body: bytes, mark: bytes, n: int) -> int:
     return at
 
 
-def _csv_line_end(body: bytes, n: int) -> int:
+def _csv_line_end(body: bytes | bytearray, n: int) -> int:
     """Where the ``n``-th newline outside a quoted field of CSV ``body`` is."""
     quoted = False
     seen = 0
@@ -165,7 +169,7 @@ def _csv_line_end(body: bytes, n: int) -> int:
     raise ValueError("fewer lines than counted")
 
 
-def _json_rows_certain(body: bytes, start: int, end: int) -> bool:
+def _json_rows_certain(body: bytes | bytearray, start: int, end: int) -> bool:
     """Does every ``,{`` of ``body[start:end]`` (compact SPARQL JSON from Oxigraph) start a row?
 
     Yes when each is followed by a quote that opens a key: a quote closing a string is followed
@@ -175,7 +179,7 @@ def _json_rows_certain(body: bytes, start: int, end: int) -> bool:
     return _JSON_NOT_A_ROW.search(body, start, end) is None and _JSON_BRACE_AT_END.search(body, start, end) is None
 
 
-def _json_answer(body: bytes, cap: int, marks: int, full: bool) -> NativeAnswer | None:
+def _json_answer(body: bytearray, cap: int, marks: int, full: bool) -> NativeAnswer | None:
     """``marks``: the ``,{`` of ``body`` (all of them unless ``full``)."""
     bindings = body.find(_JSON_BINDINGS)  # the first one: the head holds only variable names
     if not body.startswith(_JSON_HEAD) or bindings < 0 or not (full or body.endswith(_JSON_TAIL)):
@@ -192,9 +196,9 @@ def _json_answer(body: bytes, cap: int, marks: int, full: bool) -> NativeAnswer 
         if rows <= cap:
             return NativeAnswer(body, rows, False)
     if cap == 0:
-        return NativeAnswer(body[:first] + _JSON_TAIL, 0, True) if body[first : first + 1] == b"{" else None
+        return NativeAnswer(_cut(body, first, _JSON_TAIL), 0, True) if body[first : first + 1] == b"{" else None
     # row cap+1 starts at the cap-th ``,{``, if every ``,{`` up to it starts a row
     cut = next(itertools.islice(_JSON_NEXT_ROW.finditer(body, first), cap - 1, None)).start()
     if len(body) < cut + 4 or not _json_rows_certain(body, first, cut + 4):
         return None
-    return NativeAnswer(body[:cut] + _JSON_TAIL, cap, True)
+    return NativeAnswer(_cut(body, cut, _JSON_TAIL), cap, True)

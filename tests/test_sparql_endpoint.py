@@ -34,12 +34,11 @@ CONSTRUCT = f"CONSTRUCT {{ ?s <{NAME}> ?name }} WHERE {{ ?s <{NAME}> ?name }}"
 
 
 @contextmanager
-def serving(store: Store) -> Iterator[str]:
+def serving(store: Store, settings: Settings | None = None) -> Iterator[str]:
     """A coopgraph app over ``store`` served by uvicorn in a thread on a free loopback port."""
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(store, Settings(token="t")), host="127.0.0.1", port=port, log_level="warning")
-    )
+    app = create_app(store, settings or Settings(token="t"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -159,3 +158,41 @@ def test_query_page_is_local_and_has_the_examples(endpoint: str) -> None:
     )  # type: ignore[union-attr]
     assert [e["id"] for e in examples] == [q.name for q in queries.competency_questions()]
     assert "lov" in page.text and "autocompleters" in page.text  # the LOV completers are switched off
+
+
+def test_an_answer_larger_than_a_slice_streams_whole_and_cut_at_the_cap() -> None:
+    """Answers over a MiB go out in slices (api.streaming.in_slices) with their length; the
+    same bytes as the serialiser wrote, in every format, and the row cap still cuts them."""
+    from api.streaming import SLICE
+
+    store = open_store(":memory:")
+    pad = "x" * 120
+    rows = 12_000
+    store.update(
+        "INSERT DATA { GRAPH <http://example.org/big> { "
+        + " ".join(f'<{BASE}place/{i}> <{NAME}> "{pad} {i}" .' for i in range(rows))
+        + " } }"
+    )
+    query = f"SELECT ?s ?name WHERE {{ ?s <{NAME}> ?name }}"
+    accept = {
+        "json": "application/sparql-results+json",
+        "xml": "application/sparql-results+xml",
+        "csv": "text/csv",
+        "tsv": "text/tab-separated-values",
+    }
+    with serving(store) as url:
+        for fmt, media in accept.items():
+            r = httpx.get(url + "/sparql", params={"query": query}, headers={"Accept": media}, timeout=60)
+            assert r.status_code == 200 and len(r.content) > SLICE, fmt
+            assert int(r.headers["content-length"]) == len(r.content), fmt
+            assert r.headers["x-coopgraph-count"] == str(rows) and "x-coopgraph-truncated" not in r.headers
+            if fmt == "json":
+                assert len(r.json()["results"]["bindings"]) == rows
+            elif fmt in ("csv", "tsv"):
+                assert len(r.content.decode().splitlines()) == rows + 1
+            else:
+                assert r.content.count(b"<result>") == rows and r.content.endswith(b"</sparql>")
+    with serving(store, Settings(token="t", max_rows=rows - 1)) as url:
+        r = httpx.get(url + "/sparql", params={"query": query}, headers={"Accept": accept["json"]}, timeout=60)
+        assert r.headers["x-coopgraph-truncated"] == "true" and len(r.json()["results"]["bindings"]) == rows - 1
+    store.close()

@@ -15,11 +15,13 @@ from contextlib import contextmanager
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
 
 from api.auth import require_token
 from api.problems import Problem
 from api.routes import query_page
 from api.settings import Settings
+from api.streaming import SLICE, in_slices
 from graph import protocol, sparql_errors, sparql_formats
 from graph.backend_remote import RemoteError
 from graph.sandbox import SandboxError
@@ -205,7 +207,10 @@ async def _query(request: Request, text: str, params: Params) -> Response:
     if answer.truncated:
         headers |= {"X-Coopgraph-Truncated": "true", "X-Coopgraph-Max-Rows": str(limit.max_rows)}
     media = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
-    return Response(answer.body, media_type=media, headers=headers)
+    if len(answer.body) > SLICE:
+        headers["Content-Length"] = str(len(answer.body))
+        return StreamingResponse(in_slices(answer.body), media_type=media, headers=headers)
+    return Response(memoryview(answer.body), media_type=media, headers=headers)
 
 
 async def _update(request: Request, text: str, params: Params) -> Response:
