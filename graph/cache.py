@@ -69,7 +69,7 @@ class ResultCache:
         value = compute()
         took = time.perf_counter() - started
         if took >= RELEASE_AFTER_S:
-            release()  # a long build read many rows it no longer holds
+            release(collect=True)  # a long build read many rows, or made graphs, it no longer holds
         if took < self.min_seconds:
             return value
         with self._lock:

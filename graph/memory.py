@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 from collections.abc import Callable
 from functools import cache
 
@@ -36,8 +37,16 @@ def _trim() -> Callable[[int], int] | None:
         return None
 
 
-def release() -> bool:
-    """Return the allocator's free pages to the system; whether there was a way to."""
+def release(*, collect: bool = False) -> bool:
+    """Return the allocator's free pages to the system; whether there was a way to.
+
+    With ``collect``, first free what only a full garbage collection frees, objects held in
+    reference cycles, which the collector's full pass reaches rarely: networkx's Louvain leaves
+    many (at Atlas 10×, after the communities, a collection freed 240,000 objects and 72 MB of
+    RSS, in 0.5 s, during which the other threads wait: done after work of a second or more).
+    """
+    if collect:
+        gc.collect()
     trim = _trim()
     if trim is None:
         return False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import platform
+import weakref
 
 import pytest
 
@@ -18,7 +20,7 @@ def test_release_works_where_glibc_is() -> None:
 
 def test_a_slow_build_is_followed_by_a_release(monkeypatch: pytest.MonkeyPatch) -> None:
     released: list[bool] = []
-    monkeypatch.setattr(cache_module, "release", lambda: released.append(True) or True)
+    monkeypatch.setattr(cache_module, "release", lambda collect=False: released.append(collect) or True)
     store = open_store(":memory:")
     cache = ResultCache()
     monkeypatch.setattr(cache_module, "RELEASE_AFTER_S", 3600.0)
@@ -26,3 +28,26 @@ def test_a_slow_build_is_followed_by_a_release(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(cache_module, "RELEASE_AFTER_S", 0.0)
     assert cache.get(store, "slow", lambda: 2) == 2 and released == [True]
     assert cache.get(store, "slow", lambda: 3) == 2 and released == [True]  # a hit builds nothing
+
+
+def test_a_release_with_collect_frees_objects_held_only_by_a_cycle() -> None:
+    """What only the collector frees (objects in reference cycles) goes at a release with collect."""
+
+    class Cyclic:
+        me: object = None
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        kept = Cyclic()
+        kept.me = kept
+        gone = weakref.ref(kept)
+        del kept
+        assert gone() is not None
+        release()
+        assert gone() is not None  # a trim alone frees no object
+        release(collect=True)
+        assert gone() is None
+    finally:
+        if enabled:
+            gc.enable()
