@@ -45,9 +45,9 @@ class TextIndex:
     ``stored[stored_at[i]:stored_at[i + 1]]`` as stored (UTF-8), with ``kinds[kind[i]]`` its
     language tag and datatype (``(tag, "")`` for a tagged label)."""
 
-    folded: bytes
+    folded: bytes | bytearray
     folded_at: array[int]
-    stored: bytes
+    stored: bytes | bytearray
     stored_at: array[int]
     kind: array[int]
     kinds: tuple[tuple[str, str], ...]
@@ -95,7 +95,8 @@ class TextIndex:
 
 def build_text_index(labels: Iterable[ox.Literal | None]) -> TextIndex:
     """The index of ``labels`` (distinct literals: the query says each once), written straight
-    into two growing byte buffers — no Python object per label outlives its turn of the loop."""
+    into two growing byte buffers, kept as they are (a copy to ``bytes`` held both texts twice at
+    the end of the build) — no Python object per label outlives its turn of the loop."""
     folded = bytearray()
     stored = bytearray()
     folded_at = array("I", [0])
@@ -113,7 +114,7 @@ def build_text_index(labels: Iterable[ox.Literal | None]) -> TextIndex:
         folded_at.append(len(folded))
         stored_at.append(len(stored))
         kind.append(kinds.setdefault(key, len(kinds)))
-    return TextIndex(bytes(folded), folded_at, bytes(stored), stored_at, kind, tuple(kinds))
+    return TextIndex(folded, folded_at, stored, stored_at, kind, tuple(kinds))
 
 
 _INDEXES = ResultCache(maxsize=2)
