@@ -97,13 +97,29 @@ def bench_servers(
             options.log(f"    {name:30} " + " | ".join(f"{e}: {fmt(f)}" for e, f in timed.items()))
         for run_ in runs:
             run_.client.close()
+        if coop_server is not None:
+            out["coopgraph"]["peak_rss_bytes_after_queries"] = peak_rss(coop_server.process.pid)
         if coop_server is not None and options.rest:
-            out["coopgraph"]["rest"] = bench_rest(coop_server.url, options, values)
+            out["coopgraph"]["rest"] = bench_rest(coop_server.url, options, values, coop_server.process.pid)
         for run_ in runs:
             out[run_.name]["peak_rss_bytes"] = peak_rss(run_.server.process.pid)
         if coop_server is not None:
-            out["coopgraph"]["peak_rss_bytes"] = peak_rss(coop_server.process.pid)
+            peak = out["coopgraph"]["peak_rss_bytes"] = peak_rss(coop_server.process.pid)
+            out["coopgraph"]["peak_rss_reached_at"] = _peak_reached_at(out["coopgraph"], peak)
     return out
+
+
+def _peak_reached_at(coop: dict[str, Any], peak: int | None) -> str | None:
+    """The first REST route after which the server's peak RSS was the run's (``"the query
+    set"`` if it was before the routes)."""
+    if peak is None:
+        return None
+    if (coop.get("peak_rss_bytes_after_queries") or 0) >= peak:
+        return "the query set"
+    for path, route in coop.get("rest", {}).get("routes", {}).items():
+        if (route.get("peak_rss_bytes_after") or 0) >= peak:
+            return str(path)
+    return None
 
 
 def bench_rdflib_endpoint(nquads: Path, texts: dict[str, str], options: Options) -> dict[str, Any]:

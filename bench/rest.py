@@ -13,6 +13,7 @@ import httpx
 import pyoxigraph as ox
 
 from bench.clients import CallTimeout, DeadlineClient
+from bench.machine import peak_rss
 from bench.options import Options
 from bench.timing import fmt, time_calls
 
@@ -41,9 +42,11 @@ def _examples(values: dict[str, Any], base: str) -> dict[str, str]:
     }
 
 
-def bench_rest(url: str, options: Options, values: dict[str, Any]) -> dict[str, Any]:
+def bench_rest(url: str, options: Options, values: dict[str, Any], pid: int | None = None) -> dict[str, Any]:
     """Every GET route of the running API under /api/ (and /id/), as the OpenAPI document lists
-    them at run time; path parameters filled with real identifiers, tried in the usual forms."""
+    them at run time; path parameters filled with real identifiers, tried in the usual forms.
+    With the server's ``pid``, each route records the server's peak RSS once it has answered
+    (``peak_rss_bytes_after``), which shows where the run's peak was reached."""
     http = DeadlineClient(options.http_timeout_s, base_url=url)
     try:
         spec = json.loads(http.request("GET", "/openapi.json")[1])
@@ -94,6 +97,8 @@ def bench_rest(url: str, options: Options, values: dict[str, Any]) -> dict[str, 
         options.log(f"    GET {chosen[:60]:60} {fmt(timed).replace('rows', 'bytes')}")
         if "rows" in timed:
             timed["bytes"] = timed.pop("rows")
+        if pid is not None:
+            timed["peak_rss_bytes_after"] = peak_rss(pid)
         routes[path] = timed
     http.close()
     return {"available": True, "routes": routes}

@@ -380,6 +380,10 @@ def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path, workd
     assert oxi["two_hop_co_partners"]["rows"] >= 0
     coop = saved["engines"]["coopgraph"]
     assert all(s > 0 for s in coop["start_s"]) and coop["peak_rss_bytes"] > 0
+    # where the peak was reached: the query set, or the first route after which it was the run's
+    timed_routes = {p: r for p, r in coop["rest"]["routes"].items() if "median_ms" in r}
+    assert timed_routes and all(r["peak_rss_bytes_after"] <= coop["peak_rss_bytes"] for r in timed_routes.values())
+    assert coop["peak_rss_reached_at"] in {"the query set", *timed_routes}
     if coop["sparql"]["available"]:
         for name in bench_queries:
             row = saved["comparison"]["per_query"][name]
