@@ -73,7 +73,9 @@ def ego_network(g: nx.Graph, center: Any, radius: int = 1) -> nx.Graph:
         raise KeyError(f"{center} is not in the network (no partnership under these filters)")
     if radius < 0:
         raise ValueError(f"radius must be 0 or more, not {radius}")
-    return nx.ego_graph(g, center, radius=radius, undirected=True).copy()
+    # ``undirected=True`` copies the whole graph (``G.to_undirected()``) before the search: asked
+    # only of a directed graph, the ego network of Paris at Atlas 10x took 5.8 s, not 0.1 s
+    return nx.ego_graph(g, center, radius=radius, undirected=g.is_directed())  # a copy already
 
 
 def ego(g: nx.Graph, center: Any, radius: int = 1) -> dict[str, Any]:
