@@ -18,10 +18,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
 
 from api.problems import Problem, problem_response
 from api.templating import render
+from graph import jsonld
 from graph import resources as res
 from graph.namespaces import PREFIXES
 from graph.store import Store
@@ -36,6 +38,7 @@ RDF_MEDIA = {
     "application/n-triples": "nt",
     "text/plain": "nt",
 }
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
 FORMATS = {"turtle": "text/turtle", "ttl": "text/turtle", "jsonld": "application/ld+json",
            "ntriples": "application/n-triples", "nt": "application/n-triples", "html": "text/html"}  # fmt: skip
 
@@ -125,13 +128,13 @@ def resource(
         return problem_response(404, "Not found", f"the graph says nothing about {iri}", parameter="path", headers=vary)
     if media != "text/html":
         more = f"{str(request.base_url).rstrip('/')}/api/incoming?{urlencode({'iri': iri})}"
-        graph = res.describe(store, iri, more=more)
+        triples = res.describe(store, iri, more=more)
+        prefixes = PREFIXES | {"id": store.base}
         fmt = RDF_MEDIA[media]
         if fmt == "json-ld":
-            context = {p: ns for p, ns in PREFIXES.items()} | {"id": store.base}
-            body = graph.serialize(format=fmt, context=context, auto_compact=True)
+            body = jsonld.compact(triples, prefixes)
         else:
-            body = graph.serialize(format=fmt)
+            body = ox.serialize(triples, format=OX_FORMATS[fmt], prefixes=prefixes) or b""
         return Response(body, media_type=media if media != "application/json" else "application/ld+json", headers=vary)
     lang = "en" if request.headers.get("accept-language", "").lower().startswith("en") else "fr"
     about: dict[str, Any] = res.about(store, iri, lang)

@@ -10,7 +10,7 @@ from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import URIRef
 
 from graph.namespaces import PREFIXES
 from graph.resources.details import incoming_rows
@@ -20,7 +20,7 @@ from graph.resources.listing import matching_iris
 from graph.resources.rows import select_rows, select_rows_for
 from graph.resources.sublists import SUBLIST_SIZE
 from graph.store import Store
-from graph.terms import distinct_triples_by_subject, distinct_triples_in_two_passes, to_rdflib
+from graph.terms import distinct_triples_by_subject, distinct_triples_in_two_passes
 
 EXPORT_FORMATS = ("turtle", "jsonld", "nquads", "csv")
 
@@ -32,9 +32,9 @@ RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def describe(store: Store, iri: str, more: str | None = None, limit: int = SUBLIST_SIZE) -> Graph:
-    """The linked-data document of ``iri`` as an rdflib ``Graph`` (for Turtle, JSON-LD and
-    N-Triples answers): every statement with ``iri`` as subject and those of the fragment
+def describe(store: Store, iri: str, more: str | None = None, limit: int = SUBLIST_SIZE) -> list[ox.Triple]:
+    """The linked-data document of ``iri`` as triples (for Turtle, JSON-LD and N-Triples
+    answers): every statement with ``iri`` as subject and those of the fragment
     sub-nodes it owns and that link to it or from it (``place/1#geometry``, ``event/1#p1``: a
     client cannot dereference a fragment on its own), the first ``limit`` statements with
     ``iri`` as object (by property, then subject), and the labels (rdfs:label, skos:prefLabel,
@@ -46,41 +46,26 @@ def describe(store: Store, iri: str, more: str | None = None, limit: int = SUBLI
     paginated incoming links). A resource with no more than ``limit`` incoming links gets all of
     them and no rdfs:seeAlso. The incoming links come from the rows the detail pages keep per
     store version (:func:`~graph.resources.details.incoming_rows`)."""
-    ref = URIRef(check_iri("iri", iri))
+    me = ox.NamedNode(check_iri("iri", iri))
     owner = iri.split("#", 1)[0] + "#"
-    triples: dict[tuple[Any, Any, Any], None] = {}
+    triples: dict[ox.Triple, None] = {}
     linked: set[str] = set()
     incoming = list(dict.fromkeys((row["s"], row["p"]) for row in incoming_rows(store, iri)))
     fragments = (s.value for s, _ in incoming if isinstance(s, ox.NamedNode) and s.value.startswith(owner))
     for node, row in _with_fragments(store, "api_out", [iri, *fragments]):
         obj = row["o"]
-        triples[(node, row["p"], obj)] = None
+        triples[ox.Triple(node, row["p"], obj)] = None
         if isinstance(obj, ox.NamedNode):
             linked.add(obj.value)
-    me = ox.NamedNode(str(ref))
     for s, p in incoming[:limit]:
-        triples[(s, p, me)] = None
+        triples[ox.Triple(s, p, me)] = None
         if isinstance(s, ox.NamedNode):
             linked.add(s.value)
     for row in select_rows_for(store, "api_describe_labels", "s", sorted(linked)):
-        triples[(row["s"], row["p"], row["l"])] = None
-    graph = Graph()
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True)
-    graph.bind("id", store.base)
-    for s, p, o in triples:
-        graph.add((to_rdflib(s), to_rdflib(p), _object(o)))
+        triples[ox.Triple(row["s"], row["p"], row["l"])] = None
     if more is not None and len(incoming) > limit:
-        graph.add((ref, URIRef(RDFS_SEE_ALSO), URIRef(more)))
-    return graph
-
-
-def _object(term: Any) -> Any:
-    """``term`` as rdflib, a typed literal keeping its lexical form: rdflib would rewrite
-    ``2024-01-02T03:04:05Z`` as ``…+00:00``, another RDF term than the one stored."""
-    if isinstance(term, ox.Literal) and not term.language and term.datatype.value != XSD_STRING:
-        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
-    return to_rdflib(term)
+        triples[ox.Triple(me, ox.NamedNode(RDFS_SEE_ALSO), ox.NamedNode(more))] = None
+    return list(triples)
 
 
 def _subject_quads(store: Store, iris: Iterable[str]) -> Iterator[ox.Quad]:
