@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph.memory import release
+
+H = TypeVar("H", bound=Hashable)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_STRING = XSD + "string"
@@ -93,21 +95,19 @@ def distinct_triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
             yield triple
 
 
-def distinct_triples_in_two_passes(quads: Callable[[], Iterable[ox.Quad]]) -> Iterator[ox.Triple]:
-    """The triples of ``quads()``, each once, without holding every triple: for the whole store,
-    where :func:`distinct_triples` would keep a set as big as the graph.
+def distinct_in_two_passes(values: Callable[[], Iterable[H]]) -> Iterator[H]:
+    """The values of ``values()``, each once, without holding every value: for the whole store,
+    where a set (or the engine's ``DISTINCT``) would be as big as what it reads.
 
-    The union of the named graphs repeats a triple once per graph stating it. A first pass over
-    ``quads()`` keeps a 64-bit hash of each triple (8 bytes a quad, in one array), sorted to find
-    the hashes seen more than once; the second pass yields every triple, keeping an exact set
-    only of those whose hash was repeated (the triples stated in several graphs, and the rare
-    ones sharing a hash with another), so each comes out once. ``quads`` is called twice and
-    must give the same quads in any order; a quad added between the passes may come out twice,
-    which says nothing more (a graph is a set). Lazy: nothing is read before the first triple
-    is asked for."""
-    import numpy as np  # here: the import costs ~0.1 s, and only exports need it
+    A first pass over ``values()`` keeps a 64-bit hash of each (8 bytes a value, in one array),
+    sorted to find the hashes seen more than once; the second pass yields every value, keeping
+    an exact set only of those whose hash was repeated (the values read several times, and the
+    rare ones sharing a hash with another), so each comes out once. ``values`` is called twice
+    and must give the same values in any order; one added between the passes may come out
+    twice. Lazy: nothing is read before the first value is asked for."""
+    import numpy as np  # here: the import costs ~0.1 s, and only exports and the search index need it
 
-    hashes = array("q", (hash(quad.triple) for quad in quads()))
+    hashes = array("q", (hash(value) for value in values()))
     repeated: set[int] = set()
     if len(hashes) > 1:
         ordered = np.frombuffer(hashes, dtype=np.int64)  # a view: sorts the array in place
@@ -116,17 +116,22 @@ def distinct_triples_in_two_passes(quads: Callable[[], Iterable[ox.Quad]]) -> It
         repeated = set(np.unique(ordered[1:][same]).tolist())
         del ordered, same
     del hashes
-    release()  # the array (37 MB at Atlas 10x) came from the heap, which keeps it unless trimmed
-    seen: set[ox.Triple] = set()
-    for quad in quads():
-        triple = quad.triple
-        if hash(triple) in repeated:
-            if triple in seen:
+    release()  # the array (37 MB for the quads at Atlas 10x) came from the heap, which keeps it unless trimmed
+    seen: set[H] = set()
+    for value in values():
+        if hash(value) in repeated:
+            if value in seen:
                 continue
-            seen.add(triple)
-        yield triple
+            seen.add(value)
+        yield value
     del seen, repeated
     release()
+
+
+def distinct_triples_in_two_passes(quads: Callable[[], Iterable[ox.Quad]]) -> Iterator[ox.Triple]:
+    """The triples of ``quads()``, each once (:func:`distinct_in_two_passes`): the union of the
+    named graphs repeats a triple once per graph stating it."""
+    return distinct_in_two_passes(lambda: (quad.triple for quad in quads()))
 
 
 def distinct_triples_by_subject(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
