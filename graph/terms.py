@@ -105,7 +105,7 @@ def distinct_in_two_passes(values: Callable[[], Iterable[H]]) -> Iterator[H]:
     rare ones sharing a hash with another), so each comes out once. ``values`` is called twice
     and must give the same values in any order; one added between the passes may come out
     twice. Lazy: nothing is read before the first value is asked for."""
-    import numpy as np  # here: the import costs ~0.1 s, and only exports and the search index need it
+    import numpy as np  # here: the import costs ~0.1 s, and only exports need it
 
     hashes = array("q", (hash(value) for value in values()))
     repeated: set[int] = set()

@@ -7,10 +7,8 @@ kept, accents and case dropped), as UTF-8 in one byte string (a substring of val
 found only at character boundaries), so a word is
 found with one substring scan in C (milliseconds), and the label as it is stored, so the store
 can then be asked who bears it. It is built once per store version, on the first search (or
-when ``serve`` warms its caches), from one streamed query (``api_search_labels``) read twice:
-a label stated in several graphs or of several resources is kept once
-(:func:`graph.terms.distinct_in_two_passes`: a ``DISTINCT`` in the query held every label in
-Oxigraph's memory while the index was written, 100 MB at Atlas 10×).
+when ``serve`` warms its caches), from one streamed query (``api_search_labels``, distinct
+labels only: a label stated in several graphs or of several resources is kept once).
 
 Compact on purpose: it lives as long as the store's version in a server that must stay within
 its memory, so it keeps no Python object per label — the folded and stored texts are two byte
@@ -32,7 +30,6 @@ from graph.cache import ResultCache
 from graph.resources.labels import fold
 from graph.resources.rows import solution_rows
 from graph.store import Store
-from graph.terms import distinct_in_two_passes
 
 __all__ = ["TextIndex", "build_text_index", "text_index"]
 
@@ -97,7 +94,7 @@ class TextIndex:
 
 
 def build_text_index(labels: Iterable[ox.Literal | None]) -> TextIndex:
-    """The index of ``labels`` (distinct literals), written straight
+    """The index of ``labels`` (distinct literals: the query says each once), written straight
     into two growing byte buffers, kept as they are (a copy to ``bytes`` held both texts twice at
     the end of the build) — no Python object per label outlives its turn of the loop."""
     folded = bytearray()
@@ -125,8 +122,6 @@ _INDEXES = ResultCache(maxsize=2)
 
 def text_index(store: Store) -> TextIndex:
     """The index of ``store`` at its current version (built on first use, dropped at a write)."""
-
-    def labels() -> Iterator[ox.Literal | None]:
-        return (row[0] for row in solution_rows(store, "api_search_labels"))
-
-    return _INDEXES.get(store, ("text",), lambda: build_text_index(distinct_in_two_passes(labels)))
+    return _INDEXES.get(
+        store, ("text",), lambda: build_text_index(row[0] for row in solution_rows(store, "api_search_labels"))
+    )
