@@ -210,7 +210,7 @@ async def _query(request: Request, text: str, params: Params) -> Response:
     if len(answer.body) > SLICE:
         headers["Content-Length"] = str(len(answer.body))
         return StreamingResponse(in_slices(answer.body), media_type=media, headers=headers)
-    return Response(memoryview(answer.body), media_type=media, headers=headers)
+    return Response(bytes(answer.body), media_type=media, headers=headers)
 
 
 async def _update(request: Request, text: str, params: Params) -> Response:
