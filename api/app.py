@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import problems
+from api.direct import DirectRoutes
 from api.routes import graph_store, imports, linked_data, map, network, pages, resources, sparql
 from api.security import SecurityMiddleware
 from api.settings import Settings
@@ -28,6 +29,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.settings = settings or Settings()
     problems.install(app)
+    app.add_middleware(DirectRoutes, routes=sparql.DIRECT)  # added first: inside SecurityMiddleware
     app.add_middleware(
         SecurityMiddleware, settings=app.state.settings, tiles=os.environ.get("COOPGRAPH_MAP_TILES") or None
     )

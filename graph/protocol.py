@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -87,8 +86,6 @@ __all__ = [
 ]
 
 _CHECK_EVERY = 256
-_FROM = re.compile("from", re.IGNORECASE)
-"""Anything :func:`query_dataset` could read a ``FROM`` clause from contains this."""
 
 # -- answers -----------------------------------------------------------------------------------
 
@@ -153,11 +150,10 @@ def prepare_query(
 
 
 def _dataset(text: str, base: str, given: Dataset | None) -> Dataset | None:
-    """The protocol's dataset if it names one, else the query's own FROM clauses (read only
-    when the word occurs at all: reading them costs as much as a cheap query's evaluation)."""
+    """The protocol's dataset if it names one, else the query's own FROM clauses."""
     if given is not None and given.given:
         return given
-    return query_dataset(text, base) if _FROM.search(text) else None
+    return query_dataset(text, base)
 
 
 # -- running ---------------------------------------------------------------------------------

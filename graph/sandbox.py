@@ -35,6 +35,9 @@ class SandboxError(ValueError):
 
 def check(text: str, allow: Iterable[str] = ()) -> None:
     """Raise :class:`SandboxError` if ``text`` uses SERVICE or LOAD on a target not in ``allow``."""
+    lowered = text.lower()  # keywords are ASCII: any spelling of one lowers to these words
+    if "service" not in lowered and "load" not in lowered:
+        return  # most queries: 20 µs for 8 KB, against 100–400 µs to blank it (regex, callbacks)
     allowed = tuple(allow)
     blanked = _STRIP.sub(lambda m: _keep_iri(m.group(0)), text)
     for match in _FORBIDDEN.finditer(blanked):

@@ -50,9 +50,15 @@ _TOKEN = re.compile(
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
 _BASE_DECL = re.compile(r"\bBASE\s*<([^<>\s]*)>", re.IGNORECASE)
 _FROM = re.compile(
-    r"\bFROM\s+(NAMED\s+)?(?:<([^<>\s]*)>|([A-Za-z][\w.\-]*)?:([^\s{}()]*))",
+    r"\bFROM(?:\s+|(?=<))(NAMED(?:\s+|(?=<)))?(?:<([^<>\s]*)>|([A-Za-z][\w.\-]*)?:([^\s{}()]*))",
     re.IGNORECASE,
 )
+_MAYBE_FROM = re.compile(r"from\s*(?:named\s*)?(?:<|[^\s<>{}():]*:)")
+"""Run on the lower-cased text, matches every FROM clause (its IRI is ``<…>``, which may follow
+the keyword without a space, or a prefixed name) and seldom anything else (the word in a comment
+is followed by a plain word): a text without a match has no dataset clause, and the blanking and
+scanning below (20–500 µs on a long commented query) is skipped. Lower-casing and a
+case-sensitive search take 25 µs on 8 KB of text; Python's case-insensitive search took 140."""
 _FORM = re.compile(r"(?<![\w:?$\-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:\-])", re.IGNORECASE)
 _POSITION = re.compile(r"at (\d+):(\d+)")
 _EMPTY = ox.Store()
@@ -119,6 +125,8 @@ def query_form(text: str) -> str | None:
 
 def query_dataset(text: str, base: str) -> Dataset | None:
     """The dataset a query's own ``FROM`` / ``FROM NAMED`` clauses name, or ``None`` if none."""
+    if _MAYBE_FROM.search(text.lower()) is None:
+        return None
     blank = blanked(text)
     clauses = list(_FROM.finditer(blank))
     if not clauses:

@@ -205,6 +205,23 @@ def test_from_clause_with_a_fragment_iri(client: TestClient) -> None:
     assert names(client.get("/sparql", params={"query": q})) == ["Fragment"]
 
 
+@pytest.mark.parametrize(
+    "clause",
+    [f"FROM<{G1}>", f"from <{G1}>", f"FrOm\n\t<{G1}>", "PREFIX ex: <http://example.org/>\nfrom ex:g1"],
+)
+def test_from_clause_in_any_spelling(client: TestClient, clause: str) -> None:
+    """The keyword in any case, with or without a space before an IRI (SPARQL's grammar needs none)."""
+    prologue, _, clause = clause.rpartition("\n") if clause.startswith("PREFIX") else ("", "", clause)
+    q = f"{prologue}\nSELECT ?name {clause} WHERE {{ ?s <http://example.org/name> ?name }}"
+    assert names(client.get("/sparql", params={"query": q})) == ["Besançon"]
+
+
+def test_from_in_a_comment_or_a_string_is_no_dataset(client: TestClient) -> None:
+    q = f"""# read from <{G1}> only? no: this is a comment
+    SELECT ?name WHERE {{ ?s <http://example.org/name> ?name FILTER(?name != "from <{G1}>") }} ORDER BY ?name"""
+    assert names(client.post("/sparql", data={"query": q})) == ["Besançon", "Kraków"]
+
+
 def test_relative_iris_resolve_against_the_data_base(client: TestClient) -> None:
     r = client.get("/sparql", params={"query": "SELECT ?name WHERE { <place/1> <http://example.org/name> ?name }"})
     assert names(r) == ["Besançon"]

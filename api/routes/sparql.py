@@ -1,6 +1,9 @@
 """``/sparql``: the SPARQL 1.1 Protocol (queries, updates, service description).
 
 Parsing the request is here; evaluating, limiting and serialising is :mod:`graph.protocol`.
+GET and POST reach :func:`sparql_get` and :func:`sparql_post` through :class:`api.direct.DirectRoutes`,
+ahead of FastAPI's routing (why: that module); their routes below describe them in the OpenAPI
+document and serve an app built without it.
 Status codes: 400 for a malformed request or query (with line and column), 401/403 for an
 update without the right token, 406 for an ``Accept`` no format satisfies, 415 for a body
 type the endpoint does not read, 503 when the query runs past the time limit (the server is
@@ -12,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api.auth import require_token
+from api.direct import Handler
+from api.forms import form_pairs
 from api.problems import Problem
 from api.routes import query_page
 from api.settings import Settings
@@ -61,7 +65,7 @@ class Params:
 
 @router.get("/sparql", summary="SPARQL query (GET), or the service description without a query")
 async def sparql_get(request: Request) -> Response:
-    params = Params(list(request.query_params.multi_items()))
+    params = Params(form_pairs(request.scope["query_string"]))
     if "update" in params:
         raise Problem(
             405,
@@ -79,7 +83,7 @@ async def sparql_get(request: Request) -> Response:
 @router.post("/sparql", summary="SPARQL query or update (POST form, sparql-query or sparql-update body)")
 async def sparql_post(request: Request) -> Response:
     media, charset = _content_type(request)
-    url = Params(list(request.query_params.multi_items()))
+    url = Params(form_pairs(request.scope["query_string"]))
     body = _decode(await request.body(), charset)
     for name in ("query", "update"):  # §2.1.2, §2.2.1: with a POST, the request goes in the body
         if name in url:
@@ -90,7 +94,7 @@ async def sparql_post(request: Request) -> Response:
                 parameter=name,
             )
     if media == FORM:
-        form = Params(parse_qsl(body, keep_blank_values=True) + url.pairs)
+        form = Params(form_pairs(body) + url.pairs)
         query, update = form.one("query"), form.one("update")
         if query is not None and update is not None:
             raise Problem(400, "Both query and update", "send either 'query' or 'update', not both", parameter="update")
@@ -117,6 +121,9 @@ async def sparql_post(request: Request) -> Response:
         parameter="Content-Type",
     )
 
+
+DIRECT: dict[tuple[str, str], Handler] = {("GET", "/sparql"): sparql_get, ("POST", "/sparql"): sparql_post}
+"""Served by :class:`api.direct.DirectRoutes` ahead of FastAPI's routing (see there why)."""
 
 # -- helpers ---------------------------------------------------------------------------------
 
