@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from graph.network.louvain import louvain_communities
 from graph.render_assets import asset, render_template
 from graph.render_filters import NO_FILTERS, Filters, select
 from graph.render_index import MapIndex, Partnership, map_index
@@ -95,7 +96,7 @@ def _authority_network(
         size = {n: 8 + 32 * (degree[n] / top_degree) ** 0.5 for n in graph}
     groups: dict[str, str] = {}
     if colour_by == "community" and graph.number_of_edges():
-        communities = nx.community.louvain_communities(graph, seed=0)
+        communities = louvain_communities(graph, seed=0)
         for i, members in enumerate(sorted(communities, key=lambda c: (-len(c), sorted(c)[0]))):
             for member in members:
                 groups[member] = f"{i + 1}"

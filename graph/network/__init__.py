@@ -10,7 +10,8 @@ partnership must get an answer, not a traceback.
 One module per kind of question, all re-exported here (``from graph import network``):
 :mod:`~graph.network.structure` (size, cohesion, mixing), :mod:`~graph.network.centralities`,
 :mod:`~graph.network.structural_holes` (Burt's brokerage), :mod:`~graph.network.community`
-(Louvain), :mod:`~graph.network.paths` (shortest chains, ego networks),
+(Louvain communities, found by :mod:`~graph.network.louvain`), :mod:`~graph.network.paths`
+(shortest chains, ego networks),
 :mod:`~graph.network.timeline` (activity per year) and :mod:`~graph.network.ranking`.
 """
 
