@@ -22,23 +22,31 @@ from graph.projections.select import authority_attrs, graph_attrs, is_filtered, 
 
 
 class _EdgeAcc:
-    """What one edge gathers before it becomes a networkx edge."""
+    """What one edge gathers before it becomes a networkx edge.
+
+    Most edges carry one partnership (and its projects, with the same themes): the first item's
+    ``themes`` frozenset is kept as it is and copied into a set only when another item adds to
+    it, and statuses are a tuple: at Atlas 10× the 109,000 accumulators held two sets each, and
+    the build peaked 19 MB higher (588 against 569 MB in process)."""
 
     __slots__ = ("end", "partnerships", "projects", "start", "statuses", "themes")
 
     def __init__(self) -> None:
         self.partnerships: list[str] = []
         self.projects: list[str] = []
-        self.themes: set[str] = set()
-        self.statuses: set[str] = set()
+        self.themes: frozenset[str] | set[str] = frozenset()
+        self.statuses: tuple[str, ...] = ()
         self.start: int | None = None
         self.end: int | None = None
 
     def add(self, item: Item) -> None:
         (self.partnerships if item.kind == "partnership" else self.projects).append(item.iri)
-        self.themes |= item.themes
-        if item.status:
-            self.statuses.add(item.status)
+        if not self.themes:
+            self.themes = item.themes
+        elif not item.themes <= self.themes:
+            self.themes = set(self.themes) | item.themes
+        if item.status and item.status not in self.statuses:
+            self.statuses += (item.status,)
         if item.start is not None:
             self.start = item.start if self.start is None else min(self.start, item.start)
         if item.end is not None:

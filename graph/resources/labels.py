@@ -141,17 +141,19 @@ def label_index(store: Store) -> LabelIndex:
     return LabelIndex(store)
 
 
+def label_rank(text: str, language: str, prop: str, lang: str = "fr") -> tuple[int, int, str]:
+    """How good a display label ``text`` is (smaller is better): preferred over alternate
+    (by ``prop``), ``lang`` over untagged over English or French over others, then by text. A
+    total order, so the best label can be kept while rows stream by (:func:`best_label`)."""
+    lang_rank = 0 if language == lang else 1 if language == "" else 2 if language in ("en", "fr") else 3
+    return (_LABEL_RANK.get(prop, 5), lang_rank, text)
+
+
 def best_label(candidates: Labels, lang: str = "fr") -> str | None:
     """The display label among ``candidates``: preferred over alternate, ``lang`` over others."""
     if not candidates:
         return None
-
-    def rank(item: tuple[str, str, str]) -> tuple[int, int, str]:
-        text, language, prop = item
-        lang_rank = 0 if language == lang else 1 if language == "" else 2 if language in ("en", "fr") else 3
-        return (_LABEL_RANK.get(prop, 5), lang_rank, text)
-
-    return min(candidates, key=rank)[0]
+    return min(candidates, key=lambda item: label_rank(item[0], item[1], item[2], lang))[0]
 
 
 def label_of(index: LabelIndex, iri: str, lang: str = "fr") -> str | None:
