@@ -5,6 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph import resources as res
 from graph.store import Store
@@ -114,3 +116,36 @@ def test_labels_in_other_scripts_are_searched(api_store: Store) -> None:
     for q in ("москва", "МОСКВА", "оскв"):
         assert [h["iri"] for h in res.search(api_store, q)] == [iri], q
     assert res.search(api_store, "\u0e01") == []  # a letter no label has
+
+
+LITERALS = st.builds(
+    lambda text, how: (
+        ox.Literal(text, language="fr")
+        if how == "fr"
+        else ox.Literal(text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#token"))
+        if how == "token"
+        else ox.Literal(text)
+    ),
+    st.sampled_from(["Lille", "lille", "Quito", "Dakar", "Besançon", "", "1994"]) | st.text(max_size=6),
+    st.sampled_from(["fr", "token", "plain"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LITERALS | st.none(), max_size=40))
+def test_text_index_holds_each_distinct_label_once_in_order_of_first_reading(labels: list[ox.Literal | None]) -> None:
+    from graph.resources.text_index import build_text_index
+
+    index = build_text_index(labels)
+    assert [index.literal(i) for i in range(len(index))] == list(dict.fromkeys(x for x in labels if x is not None))
+
+
+def test_text_index_of_many_repeated_labels() -> None:
+    """Past its first table size (a thousand labels), in any order, repeats near and far."""
+    from graph.resources.text_index import build_text_index
+
+    distinct = [ox.Literal(f"Commune {i}", language="fr" if i % 3 else None) for i in range(5000)]
+    stream = [x for i, x in enumerate(distinct) for _ in range(1 + i % 3)] + distinct[::-7]
+    index = build_text_index(stream)
+    assert [index.literal(i) for i in range(len(index))] == distinct
+    assert [index.text(i) for i in index.containing(["commune", "4999"])] == ["Commune 4999"]

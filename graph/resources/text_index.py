@@ -7,8 +7,8 @@ kept, accents and case dropped), as UTF-8 in one byte string (a substring of val
 found only at character boundaries), so a word is
 found with one substring scan in C (milliseconds), and the label as it is stored, so the store
 can then be asked who bears it. It is built once per store version, on the first search (or
-when ``serve`` warms its caches), from one streamed query (``api_search_labels``, distinct
-labels only: a label stated in several graphs or of several resources is kept once).
+when ``serve`` warms its caches), from one streamed query (``api_search_labels``), each distinct
+label once: a label stated in several graphs or of several resources is kept once.
 
 Compact on purpose: it lives as long as the store's version in a server that must stay within
 its memory, so it keeps no Python object per label — the folded and stored texts are two byte
@@ -94,27 +94,79 @@ class TextIndex:
 
 
 def build_text_index(labels: Iterable[ox.Literal | None]) -> TextIndex:
-    """The index of ``labels`` (distinct literals: the query says each once), written straight
-    into two growing byte buffers, kept as they are (a copy to ``bytes`` held both texts twice at
-    the end of the build) — no Python object per label outlives its turn of the loop."""
+    """The index of ``labels``, each distinct label once, written straight into two growing byte
+    buffers and kept as they are (a copy to ``bytes`` held both texts twice at the end of the
+    build) — no Python object per label outlives its turn of the loop.
+
+    Labels arrive as often as they are stated (in several graphs, by several resources): the
+    query's ``DISTINCT`` made Oxigraph hold every distinct label in a hash set while the index
+    was written (60–70 MB at Atlas 10×, and 23 MB it did not give back). They are made distinct
+    here instead: a label equal to the one before it is skipped at once (the scan returns a
+    label stated in several graphs in a row), and every other one is looked up in
+    :class:`_Seen`, a hash table of label positions in a machine array (8 MB at 10×)."""
     folded = bytearray()
     stored = bytearray()
     folded_at = array("I", [0])
     stored_at = array("I", [0])
     kind = array("H")
     kinds: dict[tuple[str, str], int] = {}
+    seen = _Seen(stored, stored_at, kind)
+    previous = None
     for label in labels:
-        if not isinstance(label, ox.Literal):
+        if not isinstance(label, ox.Literal) or label == previous:
             continue
-        language = label.language or ""
-        key = (language, "" if language else label.datatype.value)
-        folded += fold(label.value).encode("utf-8")
+        previous = label
+        language = label.language
+        key = (language, "") if language else ("", label.datatype.value)
+        value = label.value
+        text = value.encode("utf-8")
+        k = kinds.setdefault(key, len(kinds))
+        if not seen.add(text, k):
+            continue
+        folded += fold(value).encode("utf-8")
         folded += b"\n"
-        stored += label.value.encode("utf-8")
+        stored += text
         folded_at.append(len(folded))
         stored_at.append(len(stored))
-        kind.append(kinds.setdefault(key, len(kinds)))
+        kind.append(k)
     return TextIndex(folded, folded_at, stored, stored_at, kind, tuple(kinds))
+
+
+class _Seen:
+    """The labels already in the index being built: open addressing over a machine array of
+    label numbers, a label compared by its stored bytes and kind (no Python object per label)."""
+
+    def __init__(self, stored: bytearray, stored_at: array[int], kind: array[int]) -> None:
+        self.stored, self.stored_at, self.kind = stored, stored_at, kind
+        self.hashes = array("q")
+        self.slots = array("q", [-1]) * 1024
+
+    def add(self, text: bytes, k: int) -> bool:
+        """Whether ``text`` of kind ``k`` is new (it is then the next label of the index)."""
+        h = hash(text) ^ k
+        mask = len(self.slots) - 1
+        at = h & mask
+        while (j := self.slots[at]) != -1:
+            if self.hashes[j] == h and self.kind[j] == k and self._text(j) == text:
+                return False
+            at = (at + 1) & mask
+        self.slots[at] = len(self.hashes)
+        self.hashes.append(h)
+        if 3 * len(self.hashes) > 2 * len(self.slots):
+            self._grow()
+        return True
+
+    def _text(self, j: int) -> bytes:
+        return bytes(self.stored[self.stored_at[j] : self.stored_at[j + 1]])
+
+    def _grow(self) -> None:
+        self.slots = array("q", [-1]) * (2 * len(self.slots))
+        mask = len(self.slots) - 1
+        for j, h in enumerate(self.hashes):
+            at = h & mask
+            while self.slots[at] != -1:
+                at = (at + 1) & mask
+            self.slots[at] = j
 
 
 _INDEXES = ResultCache(maxsize=2)
