@@ -334,11 +334,19 @@ def _sorted(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(sorted(values)) if values else _NONE
 
 
+_YEARS: dict[int, int] = {}
+"""One int object per year: at Atlas 10× the partnerships' start and end years were 162,000
+objects of 28 bytes for a few hundred values."""
+
+
 def _year(value: str | None) -> int | None:
     if not value:
         return None
     match = re.match(r"-?\d{4}", value.strip())
-    return int(match.group(0)) if match else None
+    if match is None:
+        return None
+    year = int(match.group(0))
+    return _YEARS.setdefault(year, year)
 
 
 def _with_ancestors(themes: set[str], parents: dict[str, set[str]]) -> set[str]:

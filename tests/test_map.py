@@ -120,6 +120,23 @@ def test_api_answers_geojson_and_problems(client: TestClient):
     assert client.get("/map/static/../../pyproject.toml").status_code == 404
 
 
+def test_big_answers_are_kept_compressed_and_served_either_way(client: TestClient, monkeypatch: pytest.MonkeyPatch):
+    """An answer past ``KEEP_PLAIN`` is held gzipped only; with or without gzip the client reads
+    the same JSON, and a small answer is held as text."""
+    small = render.JsonAnswer.of({"a": 1})
+    assert not small.compressed and small.body == b'{"a":1}' and small.size == 7
+    data = {"features": [{"name": f"Besançon {i}", "n": i} for i in range(20_000)]}
+    big = render.JsonAnswer.of(data)
+    assert big.compressed and big.size > render.KEEP_PLAIN and len(big.packed) < big.size / 4
+    assert json.loads(big.body) == data and big.gzipped is big.packed
+    monkeypatch.setattr(render, "KEEP_PLAIN", 100)  # every map answer of the test store is "big"
+    fresh = {"year_from": "1901"}  # filters no other test asks: the answer is made now, compressed
+    zipped = client.get("/api/map/places", params=fresh, headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/api/map/places", params=fresh, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and zipped.headers["content-encoding"] == "gzip"
+    assert plain.json()["features"] and plain.content == zipped.content  # httpx decoded the gzip
+
+
 def test_place_panel_lists_partnerships_projects_and_people(client: TestClient, store: Store):
     index = render.map_index(store)
     hostile = next(a for a in index.authorities.values() if index.name(a.iri) == HOSTILE)

@@ -51,12 +51,11 @@ def _lang(lang: str | None) -> str:
 
 def _json(request: Request, data: Any, media_type: str = "application/json") -> Response:
     answer = data if isinstance(data, render.JsonAnswer) else render.JsonAnswer.of(data)
-    body = answer.body
     headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
-    if len(body) > 1024 and "gzip" in request.headers.get("accept-encoding", ""):
-        body = answer.gzipped
+    if answer.size > 1024 and "gzip" in request.headers.get("accept-encoding", ""):
         headers["Content-Encoding"] = "gzip"
-    return Response(body, media_type=media_type, headers=headers)
+        return Response(answer.gzipped, media_type=media_type, headers=headers)
+    return Response(answer.body, media_type=media_type, headers=headers)
 
 
 @router.get("/api/map/places", tags=["map"], summary="Places of the selected partnerships (GeoJSON points)")
