@@ -2,10 +2,11 @@
 
 :func:`networkx.community.louvain_communities` keeps, for every node of a level, a set in each
 of two partitions, a neighbour dictionary, an entry in three more dictionaries and a node of a
-full copy of the graph: at Atlas 10× (147,000 authorities) about 136 MB for a result of a few
-megabytes, at the moment when the server holds everything else too. This module runs the same
-algorithm [1]_ on compressed adjacency arrays (nodes are their positions) and derives the
-partitions from the node → community array when a level ends, for about a tenth of that.
+full copy of the graph: at Atlas 10× (147,000 authorities) 156 MB and 13.5 s for a result of a
+few megabytes, at the moment when the server holds everything else too. This module runs the
+same algorithm [1]_ on compressed adjacency arrays (nodes are their positions) and derives the
+partitions from the node → community array when a level ends: 20 MB and 5.1 s there, and the
+same 40,078 communities.
 
 It is networkx's Louvain, not merely *a* Louvain: nodes are visited in the order of the same
 seeded shuffle, neighbour communities are weighed and compared in the order networkx's
