@@ -34,7 +34,7 @@ class DirectRoutes:
         self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        handler = self.routes.get((scope.get("method", ""), scope.get("path", ""))) if scope["type"] == "http" else None
+        handler = self.routes.get((scope.get("method", ""), _route_path(scope))) if scope["type"] == "http" else None
         if handler is None:
             await self.app(scope, receive, send)
             return
@@ -43,3 +43,13 @@ class DirectRoutes:
         except Problem as problem:
             response = problem.response()
         await response(scope, receive, send)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path the app's routes match (behind a proxy's prefix, ``root_path`` taken off the
+    path as Starlette's router does)."""
+    path: str = scope.get("path", "")
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] == "/":
+        return path[len(root) :]
+    return path

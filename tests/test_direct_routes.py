@@ -11,10 +11,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from starlette.requests import Request
+from starlette.responses import Response
 
 from api.app import create_app
-from api.direct import DirectRoutes
+from api.direct import DirectRoutes, Handler
 from api.forms import form_pairs
+from api.routes import sparql
 from api.settings import Settings
 from graph.store import Store, open_store
 
@@ -72,6 +75,27 @@ def test_direct_and_routed_answers_are_the_same(
         k: v for k, v in routed.headers.items() if k not in ignore
     }
     assert direct.headers["x-content-type-options"] == "nosniff" and "content-security-policy" in direct.headers
+
+
+def test_direct_routes_behind_a_proxy_prefix(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a ``root_path`` (a proxy serving the app under /coop), /coop/sparql goes the direct way
+    (the handlers in ``DIRECT`` see the requests; FastAPI's routes would call them otherwise)."""
+    seen: list[str] = []
+
+    def recorded(handler: Handler) -> Handler:
+        async def wrapped(request: Request) -> Response:
+            seen.append(f"{request.method} {request.url.path}")
+            return await handler(request)
+
+        return wrapped
+
+    for key, handler in list(sparql.DIRECT.items()):
+        monkeypatch.setitem(sparql.DIRECT, key, recorded(handler))
+    client = TestClient(create_app(store, Settings(token="t")), root_path="/coop")
+    r = client.post("/coop/sparql", data={"query": QUERY})
+    assert r.status_code == 200 and r.json()["results"]["bindings"][0]["name"]["value"] == "Besançon"
+    assert client.get("/coop/sparql", params={"query": QUERY}).json() == r.json()
+    assert seen == ["POST /coop/sparql", "GET /coop/sparql"]
 
 
 def test_direct_routes_stay_in_the_openapi_description(clients: tuple[TestClient, TestClient]) -> None:
