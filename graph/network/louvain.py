@@ -116,7 +116,7 @@ def louvain_communities(
 def _first_level(g: nx.Graph, nodes: Sequence[Hashable], weight: str | None) -> _Level:
     """The copy networkx makes (``add_weighted_edges_from(G.edges(data=weight, default=1))``):
     each node's neighbours in the order its edges come in ``G.edges``. Two passes over the
-    edges (count, then fill) instead of a list per node: 25 MB less at Atlas 10×."""
+    edges (count, then fill), so that no list per node is made on the way to the arrays."""
     index = {u: i for i, u in enumerate(nodes)}
     start = array("q", bytes(8 * (len(nodes) + 1)))
     for u, v in g.edges():
