@@ -25,7 +25,7 @@ class _EdgeAcc:
     """What one edge gathers before it becomes a networkx edge.
 
     Most edges carry one partnership (and its projects, with the same themes): the first item's
-    ``themes`` frozenset is kept as it is and copied into a set only when another item adds to
+    ``themes`` frozenset is kept as it is and replaced by a union only when another item adds to
     it, and statuses are a tuple: at Atlas 10× the 109,000 accumulators held two sets each, and
     the build peaked 19 MB higher (588 against 569 MB in process)."""
 
@@ -34,17 +34,15 @@ class _EdgeAcc:
     def __init__(self) -> None:
         self.partnerships: list[str] = []
         self.projects: list[str] = []
-        self.themes: frozenset[str] | set[str] = frozenset()
+        self.themes: frozenset[str] = frozenset()
         self.statuses: tuple[str, ...] = ()
         self.start: int | None = None
         self.end: int | None = None
 
     def add(self, item: Item) -> None:
         (self.partnerships if item.kind == "partnership" else self.projects).append(item.iri)
-        if not self.themes:
-            self.themes = item.themes
-        elif not item.themes <= self.themes:
-            self.themes = set(self.themes) | item.themes
+        if not item.themes <= self.themes:
+            self.themes = self.themes | item.themes if self.themes else item.themes
         if item.status and item.status not in self.statuses:
             self.statuses += (item.status,)
         if item.start is not None:
