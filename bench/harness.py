@@ -36,12 +36,12 @@ from bench import generate as gen
 from bench.engines import NO_WARM, bench_rdflib, bench_rdflib_endpoint, bench_servers
 from bench.extensions import run_extension
 from bench.machine import machine
-from bench.options import Options
+from bench.options import ENGINES, Options
 from bench.queryset import bind, parameter_values, query_set
 from bench.report import compare, table, targets
 from bench.stores import MARKER, coopgraph_store, export_union, load_oxigraph_store
 
-__all__ = ["RESULTS_DIR", "Options", "run", "table"]
+__all__ = ["ENGINES", "RESULTS_DIR", "Options", "run", "table"]
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 

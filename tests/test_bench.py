@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 import types
+import urllib.parse
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -167,6 +169,27 @@ def test_rdflib_endpoint_is_restarted_after_a_query_past_its_cap(tiny: gen.Gener
     assert result["queries"]["cross"]["timeout"] and result["restarts"] == 1
     assert result["queries"]["countries"]["rows"] > 0
     assert "timeout" not in result["queries"]["countries"] and result["peak_rss_bytes"] > 0
+
+
+def test_rdflib_endpoint_restarts_by_forking_the_parsed_data(tiny: gen.Generated) -> None:
+    """A restart replaces the answering server with a new fork of the process that parsed the
+    data (which stays), and nothing outlives the endpoint."""
+    import psutil
+
+    from bench.peers import rdflib_endpoint_server
+
+    ask = "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
+    with rdflib_endpoint_server(tiny.nquads) as server:
+        first = server.server_pid()
+        server.restart()
+        second = server.server_pid()
+        assert first is not None and second is not None and first != second
+        assert not psutil.pid_exists(first) or psutil.Process(first).status() == psutil.STATUS_ZOMBIE
+        assert psutil.Process(second).ppid() == server.process.pid
+        request = urllib.request.Request(server.url + ask, headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert json.loads(answer.read())["boolean"] is True
+    assert server.process.poll() is not None and not psutil.pid_exists(second)
 
 
 def test_extensions_are_called_by_the_names_their_run_asks_for(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,13 @@ import click
 )
 @click.option("--peers/--no-peers", default=True, show_default=True, help="Also run rdflib-endpoint and rdflib.")
 @click.option(
+    "--engine",
+    "engines",
+    multiple=True,
+    type=click.Choice(["coopgraph", "oxigraph", "rdflib_endpoint", "rdflib"]),
+    help="Measure only these engines (repeat the option; default: all, less the peers with --no-peers).",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Results file (default: bench/results/<date>-<scale>x.json).",
@@ -55,6 +62,7 @@ import click
 def bench(
     scale: float,
     peers: bool,
+    engines: tuple[str, ...],
     output: Path | None,
     repetitions: int,
     peer_repetitions: int | None,
@@ -84,6 +92,7 @@ def bench(
         repetitions=repetitions,
         peer_repetitions=peer_repetitions,
         peers=peers,
+        engines=engines or harness.ENGINES,
         workdir=workdir,
         output=output,
         rdflib_cap_s=rdflib_cap,
