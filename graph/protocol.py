@@ -292,12 +292,17 @@ def _answer(
     # so reported before an unacceptable Accept.
     sandbox.check(text, limits.allow)
     dataset = _dataset(text, store.base, dataset)
+    started = time.monotonic()
     try:
-        result = _run(store, text, dataset)
-    except SyntaxError as err:
-        raise syntax_error(err) from err
-    prepared = Prepared(text=text, form=_form(result), dataset=dataset)
-    return _serialise(store, prepared, result, choose(prepared.form), limits.max_rows, deadline, cancelled)
+        try:
+            result = _run(store, text, dataset)
+        except SyntaxError as err:
+            raise syntax_error(err) from err
+        prepared = Prepared(text=text, form=_form(result), dataset=dataset)
+        return _serialise(store, prepared, result, choose(prepared.form), limits.max_rows, deadline, cancelled)
+    finally:
+        if time.monotonic() - started >= RELEASE_AFTER_S:
+            release()  # the engine's hash tables and rows of a big query, given back (see graph.memory)
 
 
 async def answer_query(store: Store, prepared: Prepared, fmt: str, limits: Limits) -> Answer:

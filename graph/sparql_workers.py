@@ -12,14 +12,12 @@ run to completion (a client told "timeout" must not find the update applied).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
-import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from graph.sparql_errors import QueryTimeout
 
@@ -37,6 +35,7 @@ class Limits:
 
 
 WORKERS = 4
+_POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="sparql")
 _UPDATES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sparql-update")
 """Updates have their own worker: a runaway query never delays a write (writes are serialised
 by the store anyway)."""
@@ -49,61 +48,6 @@ class Busy(QueryTimeout):
     """The query workers are held by queries running past their deadline: retry later."""
 
 
-class _Workers:
-    """``size`` threads taking jobs from one queue, each job's outcome set on the asyncio
-    future it came with.
-
-    Why not ``loop.run_in_executor`` on a ``ThreadPoolExecutor``: its way there and back (a
-    concurrent future with its condition, chained to an asyncio future, then ``wait_for`` and
-    ``shield`` around it) cost about 120 µs a query here, against 33 µs for this queue and one
-    ``call_soon_threadsafe`` — as much as Oxigraph takes to answer a small query. The threads
-    start with the first job (not at import: a process may fork before it serves)."""
-
-    def __init__(self, size: int, name: str) -> None:
-        self.size = size
-        self.name = name
-        self.jobs: queue.SimpleQueue[tuple[asyncio.AbstractEventLoop, asyncio.Future[Any], Callable[[], Any]]]
-        self.jobs = queue.SimpleQueue()
-        self.started = False
-
-    def submit(self, job: Callable[[], T]) -> asyncio.Future[T]:
-        """``job()`` on a worker thread; its result or error, on the running loop's future."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-        if not self.started:
-            with _LOCK:
-                if not self.started:
-                    for n in range(self.size):
-                        threading.Thread(target=self._work, name=f"{self.name}_{n}", daemon=True).start()
-                    self.started = True
-        self.jobs.put((loop, future, job))
-        return future
-
-    def _work(self) -> None:
-        while True:
-            loop, future, job = self.jobs.get()
-            try:
-                outcome: tuple[Any, BaseException | None] = (job(), None)
-            except BaseException as err:  # handed to the awaiting task, which raises it
-                outcome = (None, err)
-            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits for this answer
-                loop.call_soon_threadsafe(_settle, future, *outcome)
-            del loop, future, job, outcome
-
-
-def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    """On the loop: the worker's outcome, unless the wait already ended (timeout, cancelled)."""
-    if future.done():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
-
-
-_QUERIES = _Workers(WORKERS, "sparql")
-
-
 def runaway_queries() -> int:
     """How many queries are still running past their deadline (for tests and health checks)."""
     with _LOCK:
@@ -112,8 +56,7 @@ def runaway_queries() -> int:
 
 async def bounded(job: functools.partial[T], timeout: float, cancelled: threading.Event | None = None) -> T:
     """``job`` in a query worker, given up at ``timeout``; refused (:class:`Busy`) while runaway
-    queries hold all workers but one. A wait cancelled (the client went away) sets ``cancelled``:
-    a job still queued never starts, one running stops at its next deadline check."""
+    queries hold all workers but one."""
     cancelled = cancelled or threading.Event()
     state = {"running": False, "done": False, "runaway": False}
     with _LOCK:
@@ -134,25 +77,16 @@ async def bounded(job: functools.partial[T], timeout: float, cancelled: threadin
                 if state["runaway"]:
                     _RUNAWAY[0] -= 1
 
-    def expire() -> None:
-        if future.done():
-            return
+    future = asyncio.get_running_loop().run_in_executor(_POOL, run)
+    try:
+        return await asyncio.wait_for(asyncio.shield(future), timeout=timeout)
+    except TimeoutError as err:
         with _LOCK:
             cancelled.set()
             if state["running"] and not state["done"]:
                 state["runaway"] = True
                 _RUNAWAY[0] += 1
-        future.set_exception(QueryTimeout(f"the query ran past the time limit of {timeout:g} s"))
-
-    future = _QUERIES.submit(run)
-    timer = asyncio.get_running_loop().call_later(timeout, expire)
-    try:
-        return await future
-    except asyncio.CancelledError:
-        cancelled.set()
-        raise
-    finally:
-        timer.cancel()
+        raise QueryTimeout(f"the query ran past the time limit of {timeout:g} s") from err
 
 
 async def in_update_worker(job: Callable[[], None]) -> None:
