@@ -93,9 +93,8 @@ class SecurityMiddleware:
         self.settings = settings
         self.tiles = tiles
         self.origins = frozenset(o.rstrip("/") for o in settings.cors_origins)
-        # Made once: the policy around its nonce, and the headers that never change, encoded.
-        # Why: built afresh for each request (the tiles URL parsed, every name and value
-        # encoded) they cost a small query's answer about 15 µs.
+        # Made once: the policy around its nonce, and the headers that never change, encoded
+        # (built afresh, each request parsed the tiles URL and encoded every name and value).
         marker = "\x00nonce\x00"
         self.csp_around = content_security_policy(marker, tiles).split(marker)
         self.fixed = [(k.lower().encode(), v.encode()) for k, v in STATIC_HEADERS.items()]
