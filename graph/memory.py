@@ -15,10 +15,12 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 
-__all__ = ["RELEASE_AFTER_S", "release"]
+__all__ = ["RELEASE_AFTER_S", "release", "released_after"]
 
 RELEASE_AFTER_S = 1.0
 """Work that took this long (a per-version build, a big query) is followed by :func:`release`:
@@ -52,3 +54,15 @@ def release(*, collect: bool = False) -> bool:
         return False
     trim(0)
     return True
+
+
+@contextmanager
+def released_after() -> Iterator[None]:
+    """Run the block, then :func:`release` if it took :data:`RELEASE_AFTER_S` or more (also when
+    it failed): a big query's hash tables and rows, given back once it is done."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        if time.monotonic() - started >= RELEASE_AFTER_S:
+            release()

@@ -50,7 +50,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import sandbox
-from graph.memory import RELEASE_AFTER_S, release
+from graph.memory import released_after
 from graph.results import Boolean, Result, Solutions, Triples
 from graph.sparql_errors import ProtocolError, QueryTimeout
 from graph.sparql_formats import (
@@ -197,13 +197,9 @@ def _evaluate(
     deadline: float | None = None,
     cancelled: threading.Event | None = None,
 ) -> Answer:
-    started = time.monotonic()
-    try:
+    with released_after():
         result = _run(store, prepared.text, prepared.dataset)
         return _serialise(store, prepared, result, fmt, max_rows, deadline, cancelled)
-    finally:
-        if time.monotonic() - started >= RELEASE_AFTER_S:
-            release()  # a big query's hash tables and rows, given back (see graph.memory)
 
 
 def _serialise(
@@ -292,17 +288,13 @@ def _answer(
     # so reported before an unacceptable Accept.
     sandbox.check(text, limits.allow)
     dataset = _dataset(text, store.base, dataset)
-    started = time.monotonic()
-    try:
+    with released_after():
         try:
             result = _run(store, text, dataset)
         except SyntaxError as err:
             raise syntax_error(err) from err
         prepared = Prepared(text=text, form=_form(result), dataset=dataset)
         return _serialise(store, prepared, result, choose(prepared.form), limits.max_rows, deadline, cancelled)
-    finally:
-        if time.monotonic() - started >= RELEASE_AFTER_S:
-            release()  # the engine's hash tables and rows of a big query, given back (see graph.memory)
 
 
 async def answer_query(store: Store, prepared: Prepared, fmt: str, limits: Limits) -> Answer:
