@@ -176,6 +176,19 @@ def test_cq03_by_country_in_english(store: Store) -> None:
     ]
 
 
+def test_cq03_one_authority_with_and_without_a_country(store: Store) -> None:
+    """Bound ?authority (a detail page) and a ?country its place is not in: no row, not the
+    authority with its place dropped or another country put in."""
+    lille = iri(store, "authority/fr/metropole-europeenne-de-lille")
+    rows = store.select("cq03_authority_places", authority=lille)
+    assert [(short(store, r["place"]), short(store, r["country"]), str(r["isoCode"])) for r in rows] == [
+        ("place/2998324", "country/fr", "FR")
+    ]
+    assert store.select("cq03_authority_places", authority=lille, country=iri(store, "country/ec")) == []
+    rows = store.select("cq03_authority_places", authority=lille, country=iri(store, "country/fr"))
+    assert [short(store, r["place"]) for r in rows] == ["place/2998324"]
+
+
 # -- CQ4 --------------------------------------------------------------------------------------
 
 
