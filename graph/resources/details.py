@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.resources.identifiers import check_iri, curie, iri_for
@@ -86,6 +87,19 @@ def incoming_rows(store: Store, iri: str) -> list[dict[str, Any]]:
     """Every statement with ``iri`` as object, once per named graph holding it, sorted by
     property then subject."""
     return cached(store, ("in", iri), lambda: sorted_rows(select_rows(store, "api_in", iri=URIRef(iri)), "p", "s"))
+
+
+def incoming_fragments(store: Store, iri: str) -> list[str]:
+    """The fragment sub-nodes of ``iri``'s owner among the subjects linking to it (``event/1#p1``
+    for ``event/1``), kept per store version like the rows they are read from: a hub's document
+    would otherwise scan its thousands of incoming rows on every call."""
+    owner = iri.split("#", 1)[0] + "#"
+
+    def compute() -> list[str]:
+        subjects = (row["s"].value for row in incoming_rows(store, iri) if isinstance(row["s"], ox.NamedNode))
+        return [s for s in dict.fromkeys(subjects) if s.startswith(owner)]
+
+    return cached(store, ("in-fragments", iri), compute)
 
 
 def _partnership_rows(store: Store, iri: str) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.namespaces import PREFIXES
-from graph.resources.details import incoming_rows
+from graph.resources.details import incoming_fragments, incoming_rows
 from graph.resources.identifiers import check_iri
 from graph.resources.kinds import InvalidParameter
 from graph.resources.listing import matching_iris
@@ -47,12 +47,18 @@ def describe(store: Store, iri: str, more: str | None = None, limit: int = SUBLI
     them and no rdfs:seeAlso. The incoming links come from the rows the detail pages keep per
     store version (:func:`~graph.resources.details.incoming_rows`)."""
     me = ox.NamedNode(check_iri("iri", iri))
-    owner = iri.split("#", 1)[0] + "#"
     triples: dict[ox.Triple, None] = {}
     linked: set[str] = set()
-    incoming = list(dict.fromkeys((row["s"], row["p"]) for row in incoming_rows(store, iri)))
-    fragments = (s.value for s, _ in incoming if isinstance(s, ox.NamedNode) and s.value.startswith(owner))
-    for node, row in _with_fragments(store, "api_out", [iri, *fragments]):
+    rows = incoming_rows(store, iri)
+    # The first ``limit`` distinct links (one more says there are more): a hub's thousands are
+    # not deduplicated on every call (France, 6,090 rows: 9 ms of the 15 of its document).
+    firsts: dict[tuple[Any, Any], None] = {}
+    for row in rows:
+        firsts[(row["s"], row["p"])] = None
+        if len(firsts) > limit:
+            break
+    incoming = list(firsts)
+    for node, row in _with_fragments(store, "api_out", [iri, *incoming_fragments(store, iri)]):
         obj = row["o"]
         triples[ox.Triple(node, row["p"], obj)] = None
         if isinstance(obj, ox.NamedNode):
