@@ -49,11 +49,11 @@ def describe(store: Store, iri: str, more: str | None = None, limit: int = SUBLI
     me = ox.NamedNode(check_iri("iri", iri))
     triples: dict[ox.Triple, None] = {}
     linked: set[str] = set()
-    rows = incoming_rows(store, iri)
     # The first ``limit`` distinct links (one more says there are more): a hub's thousands are
-    # not deduplicated on every call (France, 6,090 rows: 9 ms of the 15 of its document).
+    # not deduplicated on every call (the busiest authority at Atlas 10x, 6,090 rows: 9 ms of
+    # the 15 of its document).
     firsts: dict[tuple[Any, Any], None] = {}
-    for row in rows:
+    for row in incoming_rows(store, iri):
         firsts[(row["s"], row["p"])] = None
         if len(firsts) > limit:
             break
