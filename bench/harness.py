@@ -37,11 +37,11 @@ from bench.engines import NO_WARM, bench_rdflib, bench_rdflib_endpoint, bench_se
 from bench.extensions import run_extension
 from bench.machine import machine
 from bench.options import ENGINES, Options
-from bench.queryset import bind, parameter_values, query_set
+from bench.queryset import SelectionError, bind, parameter_values, query_set, select
 from bench.report import compare, table, targets
 from bench.stores import MARKER, coopgraph_store, export_union, load_oxigraph_store
 
-__all__ = ["ENGINES", "RESULTS_DIR", "Options", "run", "table"]
+__all__ = ["ENGINES", "RESULTS_DIR", "Options", "SelectionError", "run", "table"]
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -49,6 +49,7 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 def run(options: Options) -> dict[str, Any]:
     """Measure everything for ``options``; write and return the results."""
     log = options.log
+    queries = select(query_set(options.competency_questions), options.queries)  # a typo fails before any work
     default = Path(tempfile.gettempdir()) / "coopgraph-bench"
     workdir = options.workdir or Path(os.environ.get("COOPGRAPH_BENCH_DIR") or default)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -66,6 +67,8 @@ def run(options: Options) -> dict[str, Any]:
         "engines": list(options.active()),
         "load_average_at_start": list(os.getloadavg()),
     }
+    if options.queries:
+        results["selected_queries"] = list(options.queries)
     log(f"bench: scale {options.scale:g}×, seed {options.seed}, work in {workdir}")
 
     def generated() -> gen.Generated:
@@ -92,7 +95,6 @@ def run(options: Options) -> dict[str, Any]:
     if needs_union and (not union.exists() or loaded.get("reused") is not True):
         results["load"]["union_quads"] = export_union(coop_dir, union)
     values = parameter_values(coop_dir, options.base)
-    queries = query_set(options.competency_questions)
     texts = {q.name: bind(q, values) for q in queries}
     results["queries"] = {
         q.name: {"origin": q.origin, "params": {p: str(values[p]) for p in q.params if p in values}} for q in queries

@@ -48,6 +48,9 @@ class Options:
     makes Python several times slower: at 1× it costs minutes)."""
     competency_questions: bool = True
     """Add the cq*.rq queries of graph/queries to the set (some are slow at scale)."""
+    queries: tuple[str, ...] = ()
+    """Measure only the queries so named (shell wildcards); empty: the whole set. A run on part of
+    the set reports no whole-set ratio against rdflib-endpoint (it would not be the set's)."""
     reuse_store: bool = True
     """A coopgraph store the harness loaded before (its folder holds ``bench-loaded.json``) is
     measured as it is, without generating or loading the data again, even if the generator has

@@ -3,6 +3,7 @@ the values their parameters are bound to, read from the loaded store."""
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import sys
 from dataclasses import dataclass
@@ -39,6 +40,23 @@ def query_set(competency_questions: bool = True) -> list[BenchQuery]:
     except Exception as err:
         print(f"bench: competency questions unavailable: {err}", file=sys.stderr)
     return found
+
+
+class SelectionError(ValueError):
+    """``--query`` named no query of the set."""
+
+
+def select(queries: list[BenchQuery], patterns: tuple[str, ...]) -> list[BenchQuery]:
+    """The queries whose name matches one of ``patterns`` (shell wildcards: ``cq1?_*``), in set
+    order; all of them when there is no pattern. A pattern that matches no query is an error that
+    names the queries there are: a typo must not leave a run measuring nothing."""
+    if not patterns:
+        return queries
+    unmatched = [p for p in patterns if not any(fnmatch.fnmatchcase(q.name, p) for q in queries)]
+    if unmatched:
+        known = ", ".join(q.name for q in queries)
+        raise SelectionError(f"no query of the set is named {', '.join(map(repr, unmatched))} (the set: {known})")
+    return [q for q in queries if any(fnmatch.fnmatchcase(q.name, p) for p in patterns)]
 
 
 def _bench_query(name: str, text: str, origin: str) -> BenchQuery:

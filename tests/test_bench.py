@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+import time
 import types
 import urllib.parse
 import urllib.request
@@ -230,6 +232,62 @@ def test_without_warmup_the_first_call_is_a_sample() -> None:
     assert len(made) == 4 and warm["n"] == 3  # one warm-up call, then three timed
 
 
+def test_paired_timing_takes_more_samples_of_fast_queries() -> None:
+    made = Counter[str]()
+
+    def call(engine: str, seconds: float) -> int:
+        made[engine] += 1
+        time.sleep(seconds)
+        return 3
+
+    fast = timing.time_paired({"a": lambda: call("a", 0), "b": lambda: call("b", 0)}, 3, cap_s=5)
+    assert made == {
+        "a": timing.FAST_MIN_SAMPLES + 1,
+        "b": timing.FAST_MIN_SAMPLES + 1,
+    }  # a warm-up each, then the rounds
+    for figures in fast.values():
+        assert figures["n"] == timing.FAST_MIN_SAMPLES and figures["rows"] == 3 and figures["first_ms"] >= 0
+    made.clear()
+    mixed = timing.time_paired(
+        {"a": lambda: call("a", 0), "b": lambda: call("b", timing.FAST_FIRST_CALL_S)}, 2, cap_s=5
+    )  # one engine not fast: the repetitions asked for
+    assert made == {"a": 3, "b": 3} and mixed["b"]["n"] == 2 and mixed["b"]["first_ms"] >= 100
+
+
+def test_rounds_follow_the_slowest_warm_up() -> None:
+    rounds = timing.paired_repetitions
+    assert rounds(3, [0.001, 0.002]) == timing.FAST_MIN_SAMPLES
+    assert rounds(50, [0.001]) == 50  # more asked for than the floor
+    assert rounds(10, [0.001, timing.FAST_FIRST_CALL_S]) == 10
+    assert rounds(10, [0.5, timing.SLOW_FIRST_CALL_S]) == 3
+    assert rounds(2, [timing.SLOW_FIRST_CALL_S]) == 2
+    assert rounds(10, []) == 0  # no engine answered
+
+
+def test_query_selection_takes_names_and_wildcards_and_refuses_unknown_names() -> None:
+    from bench.queryset import SelectionError, query_set, select
+
+    everything = query_set(competency_questions=True)
+    assert select(everything, ()) == everything
+    picked = [q.name for q in select(everything, ("cq1?_*", "edge_list"))]
+    expected = [q.name for q in everything if re.match(r"cq1\d_", q.name) or q.name == "edge_list"]
+    assert picked == expected and len(picked) == 8  # cq10–cq16 and the edge list, in the set's order
+    with pytest.raises(SelectionError) as refused:
+        select(everything, ("edge_list", "cq99_*"))
+    assert "'cq99_*'" in str(refused.value) and "edge_list" in str(refused.value)
+
+
+def test_bench_command_refuses_an_unknown_query_before_doing_anything(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    work = tmp_path / "work"
+    result = CliRunner().invoke(main, ["bench", "--query", "no_such_query", "--workdir", str(work)])
+    assert result.exit_code == 2 and "--query" in result.output and "no_such_query" in result.output
+    assert not work.exists()  # nothing generated, loaded or written
+
+
 def test_a_call_past_its_cap_is_recorded_as_a_timeout() -> None:
     def never(_: int = 0) -> int:
         raise CallTimeout("no answer within 5 s")
@@ -439,3 +497,37 @@ def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path, workd
         assert page["bytes"] > 0 and page["wire_bytes"] > 0, path
     assert "| `/api/map/places` |" in markdown and "| `/network` |" in markdown
     assert "Helpers:" not in markdown  # both tabled, none failed
+
+
+def test_a_run_on_part_of_the_set_times_those_queries_only(tmp_path: Path, workdir: Path, tiny: gen.Generated) -> None:
+    output = tmp_path / "part.json"
+    options = harness.Options(
+        scale=SCALE,
+        seed=SEED,
+        repetitions=1,
+        peers=False,
+        engines=("coopgraph", "oxigraph"),
+        workdir=workdir,
+        output=output,
+        http_timeout_s=60,
+        rest=False,
+        extensions=False,
+        queries=("two_hop_*", "cq15_import_flags"),
+        log=lambda message: None,
+    )
+    results = harness.run(options)
+    saved = json.loads(output.read_text(encoding="utf-8"))
+    timed = set(saved["engines"]["oxigraph"]["queries"])
+    assert timed == set(saved["queries"]) == set(saved["comparison"]["per_query"])
+    assert timed == {"cq15_import_flags"} | {p.stem for p in QUERY_DIR.glob("two_hop_*.rq")}
+    assert saved["selected_queries"] == ["two_hop_*", "cq15_import_flags"]
+    for name in timed:  # each answered in well under 0.1 s at this scale: the floor of samples
+        for engine in ("coopgraph", "oxigraph"):
+            figures = (
+                saved["engines"][engine]["sparql"]["queries"][name]
+                if engine == "coopgraph"
+                else saved["engines"][engine]["queries"][name]
+            )
+            assert figures["n"] >= timing.FAST_MIN_SAMPLES and figures["first_ms"] > 0, (engine, name)
+    assert saved["targets"]["20x_faster_than_rdflib_endpoint"]["measured"] is None  # not the whole set
+    assert "only the queries two_hop_*, cq15_import_flags" in harness.table(results)

@@ -49,6 +49,13 @@ import click
 )
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds an HTTP query may take.")
 @click.option("--no-cq", is_flag=True, help="Leave the competency-question queries out of the set.")
+@click.option(
+    "--query",
+    "queries",
+    multiple=True,
+    metavar="NAME",
+    help="Measure only this query of the set (shell wildcards, e.g. 'cq1?_*'; repeat the option).",
+)
 @click.option("--no-rest", is_flag=True, help="Skip the REST routes.")
 @click.option("--no-extensions", is_flag=True, help="Skip bench_import / bench_network / bench_map.")
 @click.option(
@@ -72,6 +79,7 @@ def bench(
     endpoint_cap: float | None,
     timeout: float,
     no_cq: bool,
+    queries: tuple[str, ...],
     no_rest: bool,
     no_extensions: bool,
     no_memory: bool,
@@ -100,11 +108,15 @@ def bench(
         http_timeout_s=timeout,
         rest=not no_rest,
         competency_questions=not no_cq,
+        queries=queries,
         extensions=not no_extensions,
         network_memory=not no_memory,
         reload=reload,
     )
-    results = harness.run(options)
+    try:
+        results = harness.run(options)
+    except harness.SelectionError as err:
+        raise click.BadParameter(str(err), param_hint="--query") from err
     click.echo(harness.table(results))
     click.echo(f"\nresults: {results['output']}")
 
