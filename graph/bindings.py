@@ -55,19 +55,26 @@ def _opening(text: str) -> tuple[str, int]:
 
 
 _WRAPPED = re.compile(r"\s*(?P<group>\{)\s*SELECT\b", re.IGNORECASE)
-_QUOTED = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
+_SKIPPED = re.compile(
+    r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"  # a string literal, on one line
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"  # an IRI (SPARQL's IRIREF: no braces, quotes or spaces)
+    r"|#[^\n]*"  # a comment, to the end of its line
+)
+"""What may hold a brace or a quote that is not the query's: read past it whole. An IRI holds
+no brace but may hold an apostrophe (``<…/it's>``), which must not open a string; ``<`` that
+starts no IRI is the comparison operator."""
 
 
 def _only_group(body: str, start: int) -> bool:
     """Whether the group opening at ``body[start]`` is all its enclosing group holds: after its
-    closing brace comes that group's own (braces in string literals skipped; IRIs hold none)."""
+    closing brace comes that group's own (strings, IRIs and comments read past, see ``_SKIPPED``)."""
     depth = 0
     at = start
     while at < len(body):
         char = body[at]
-        if char in "\"'":
-            quoted = _QUOTED.match(body, at)
-            at = quoted.end() if quoted else at + 1
+        if char in "\"'<#":
+            skipped = _SKIPPED.match(body, at)
+            at = skipped.end() if skipped else at + 1
             continue
         if char == "{":
             depth += 1

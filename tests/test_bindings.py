@@ -69,6 +69,21 @@ def test_a_sub_select_beside_other_patterns_is_not_a_wrapper(store: ox.Store) ->
     assert names(store, text, **{"from": year(2015)}) == ["c"]
 
 
+def test_an_apostrophe_in_an_iri_or_a_comment_opens_no_string(store: ox.Store) -> None:
+    """Two IRIs holding an apostrophe on one line (a comment holding a brace after them): read as
+    a string from one to the other, they hid three closing braces and one opening, and the
+    parameter went down into the innermost sub-SELECT, where no filter uses it."""
+    text = """SELECT ?s WHERE {
+      { SELECT DISTINCT ?s WHERE {
+    { SELECT ?s WHERE { ?s <http://example.org/year> ?y OPTIONAL { ?s <x:it's> ?q } } } OPTIONAL { ?s <x:o'k> ?w } # {
+          ?s <http://example.org/year> ?z FILTER (!BOUND(?from) || ?z >= ?from)
+      } }
+    } ORDER BY ?s"""
+    assert names(store, text) == ["a", "b", "c"]
+    assert names(store, text, **{"from": year(2015)}) == ["c"]
+    assert names(store, text.replace(">= ?from", "< ?from"), **{"from": year(2015)}) == ["a", "b"]
+
+
 def test_a_sub_select_without_where_keeps_the_outer_group(store: ox.Store) -> None:
     text = """SELECT ?s WHERE { { SELECT ?s {
       ?s <http://example.org/year> ?y FILTER (!BOUND(?from) || ?y >= ?from) } } }"""
