@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bench.timing import FAST_FIRST_CALL_S, FAST_MIN_SAMPLES
+from bench.timing import MAX_ROUNDS, TIMED_BUDGET_S
 
 TARGETS = {
     "sparql_vs_oxigraph_max_ratio": 1.5,
@@ -204,8 +204,8 @@ def _heading(results: dict[str, Any]) -> str:
     only = f", only the queries {', '.join(part)}" if part else ""
     return (
         f"Scale {results['scale']:g}× ({_num(data.get('quads'))} quads{reused}), {results['date']}, "
-        f"{results['repetitions']} repetitions (at least {FAST_MIN_SAMPLES} on queries every server answers in under "
-        f"{FAST_FIRST_CALL_S * 1000:g} ms){only}{load}. Median ms; timeout (> N s): no answer within the "
+        f"{results['repetitions']} repetitions (up to {MAX_ROUNDS} on quicker queries: about "
+        f"{TIMED_BUDGET_S:g} s of calls on each server){only}{load}. Median ms; timeout (> N s): no answer within the "
         "per-call timeout; error: the call failed; —: not run."
     )
 

@@ -15,15 +15,17 @@ from typing import Any
 SLOW_FIRST_CALL_S = 2.0
 """A query whose first call takes this long is timed 3 times at most."""
 
-FAST_FIRST_CALL_S = 0.1
-FAST_MIN_SAMPLES = 21
-"""A query every engine answered in under :data:`FAST_FIRST_CALL_S` at its warm-up is timed at
-least this many times on each (interleaved), whatever ``repetitions`` says. Why: the first calls
-after a big answer are slower on every engine (page faults, cold caches; on coopgraph for
+TIMED_BUDGET_S = 2.0
+MAX_ROUNDS = 21
+"""A query every engine warms up in under :data:`SLOW_FIRST_CALL_S` is timed for about
+:data:`TIMED_BUDGET_S` on each (interleaved rounds, as ``timeit``'s autorange; never fewer than
+``repetitions``, at most :data:`MAX_ROUNDS` unless ``repetitions`` asks for more): 21 rounds of a
+query answered in under 0.1 s, 10 of one in 0.2 s, 3 (``-n 3``) from 0.67 s up. Why: the first
+calls after a big answer are slower on every engine (page faults, cold caches; on coopgraph for
 several calls), and on a query of 2–20 ms a median of three samples measured mostly those. At
-10×, three samples gave ``cq08`` 18.6 against 10.8 ms; thirty gave 7.4 against 6.4 ms. The
-warm-up call's own time is kept (``first_ms``), so the cold figure is not lost; 21 samples of a
-query under 0.1 s cost at most a few seconds per engine, as ``timeit``'s autorange would."""
+10×, three samples gave ``cq08`` 18.6 against 10.8 ms; thirty gave 7.4 against 6.4 ms; and one
+pause of the machine during three calls of a 0.1 s query moved its median by half. Each engine's
+warm-up time is kept (``first_ms``), so the cold figure is not lost."""
 
 
 def summarise(samples_s: list[float]) -> dict[str, float]:
@@ -122,16 +124,16 @@ def time_paired(calls: dict[str, Callable[[], int]], repetitions: int, cap_s: fl
 
 
 def paired_repetitions(repetitions: int, firsts_s: list[float]) -> int:
-    """How many interleaved rounds :func:`time_paired` times, given each engine's warm-up time:
-    at most 3 when one took :data:`SLOW_FIRST_CALL_S` or more, at least
-    :data:`FAST_MIN_SAMPLES` when all took under :data:`FAST_FIRST_CALL_S`, else ``repetitions``."""
+    """How many interleaved rounds :func:`time_paired` times, given each engine's warm-up time
+    (the slowest decides): at most 3 when one took :data:`SLOW_FIRST_CALL_S` or more, else enough
+    for about :data:`TIMED_BUDGET_S` of timing per engine, between ``repetitions`` and
+    :data:`MAX_ROUNDS`."""
     if not firsts_s:
         return 0
-    if max(firsts_s) >= SLOW_FIRST_CALL_S:
+    slowest = max(firsts_s)
+    if slowest >= SLOW_FIRST_CALL_S:
         return min(repetitions, 3)
-    if max(firsts_s) < FAST_FIRST_CALL_S:
-        return max(repetitions, FAST_MIN_SAMPLES)
-    return repetitions
+    return max(repetitions, min(MAX_ROUNDS, math.ceil(TIMED_BUDGET_S / max(slowest, 1e-9))))
 
 
 def fmt(r: dict[str, Any]) -> str:

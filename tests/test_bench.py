@@ -232,7 +232,7 @@ def test_without_warmup_the_first_call_is_a_sample() -> None:
     assert len(made) == 4 and warm["n"] == 3  # one warm-up call, then three timed
 
 
-def test_paired_timing_takes_more_samples_of_fast_queries() -> None:
+def test_paired_timing_takes_more_samples_of_quick_queries(monkeypatch: pytest.MonkeyPatch) -> None:
     made = Counter[str]()
 
     def call(engine: str, seconds: float) -> int:
@@ -241,24 +241,21 @@ def test_paired_timing_takes_more_samples_of_fast_queries() -> None:
         return 3
 
     fast = timing.time_paired({"a": lambda: call("a", 0), "b": lambda: call("b", 0)}, 3, cap_s=5)
-    assert made == {
-        "a": timing.FAST_MIN_SAMPLES + 1,
-        "b": timing.FAST_MIN_SAMPLES + 1,
-    }  # a warm-up each, then the rounds
+    assert made == {"a": timing.MAX_ROUNDS + 1, "b": timing.MAX_ROUNDS + 1}  # a warm-up each, then the rounds
     for figures in fast.values():
-        assert figures["n"] == timing.FAST_MIN_SAMPLES and figures["rows"] == 3 and figures["first_ms"] >= 0
-    made.clear()
-    mixed = timing.time_paired(
-        {"a": lambda: call("a", 0), "b": lambda: call("b", timing.FAST_FIRST_CALL_S)}, 2, cap_s=5
-    )  # one engine not fast: the repetitions asked for
-    assert made == {"a": 3, "b": 3} and mixed["b"]["n"] == 2 and mixed["b"]["first_ms"] >= 100
+        assert figures["n"] == timing.MAX_ROUNDS and figures["rows"] == 3 and figures["first_ms"] >= 0
+    monkeypatch.setattr(timing, "TIMED_BUDGET_S", 0.2)
+    mixed = timing.time_paired({"a": lambda: call("a", 0), "b": lambda: call("b", 0.05)}, 2, cap_s=5)
+    # the slower engine decides: about 0.2 s of its calls (4 rounds, 3 if a sleep ran long)
+    assert mixed["a"]["n"] == mixed["b"]["n"] in (3, 4) and mixed["b"]["first_ms"] >= 50
 
 
 def test_rounds_follow_the_slowest_warm_up() -> None:
     rounds = timing.paired_repetitions
-    assert rounds(3, [0.001, 0.002]) == timing.FAST_MIN_SAMPLES
-    assert rounds(50, [0.001]) == 50  # more asked for than the floor
-    assert rounds(10, [0.001, timing.FAST_FIRST_CALL_S]) == 10
+    assert rounds(3, [0.001, 0.002]) == timing.MAX_ROUNDS == 21
+    assert rounds(50, [0.001]) == 50  # more asked for than the most the budget gives
+    assert rounds(3, [0.001, 0.2]) == 10  # 2 s of the slower one's calls
+    assert rounds(3, [0.9, 0.05]) == 3  # 2.7 s already
     assert rounds(10, [0.5, timing.SLOW_FIRST_CALL_S]) == 3
     assert rounds(2, [timing.SLOW_FIRST_CALL_S]) == 2
     assert rounds(10, []) == 0  # no engine answered
@@ -521,13 +518,13 @@ def test_a_run_on_part_of_the_set_times_those_queries_only(tmp_path: Path, workd
     assert timed == set(saved["queries"]) == set(saved["comparison"]["per_query"])
     assert timed == {"cq15_import_flags"} | {p.stem for p in QUERY_DIR.glob("two_hop_*.rq")}
     assert saved["selected_queries"] == ["two_hop_*", "cq15_import_flags"]
-    for name in timed:  # each answered in well under 0.1 s at this scale: the floor of samples
+    for name in timed:  # each answered in well under 0.1 s at this scale: the most rounds
         for engine in ("coopgraph", "oxigraph"):
             figures = (
                 saved["engines"][engine]["sparql"]["queries"][name]
                 if engine == "coopgraph"
                 else saved["engines"][engine]["queries"][name]
             )
-            assert figures["n"] >= timing.FAST_MIN_SAMPLES and figures["first_ms"] > 0, (engine, name)
+            assert figures["n"] == timing.MAX_ROUNDS and figures["first_ms"] > 0, (engine, name)
     assert saved["targets"]["20x_faster_than_rdflib_endpoint"]["measured"] is None  # not the whole set
     assert "only the queries two_hop_*, cq15_import_flags" in harness.table(results)
