@@ -11,6 +11,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -427,10 +428,9 @@ def test_a_loaded_store_is_reused_without_generating_the_data(tmp_path: Path) ->
         stores.coopgraph_store(tmp_path / "absent", must_not_generate, gen.DEFAULT_BASE)
 
 
-@pytest.mark.slow
-def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path, workdir: Path, tiny: gen.Generated) -> None:
-    output = tmp_path / "results.json"
-    options = harness.Options(
+def _servers_run(workdir: Path, output: Path, **options: Any) -> harness.Options:
+    """A run of coopgraph and raw Oxigraph on the tiny data, one repetition, quiet."""
+    return harness.Options(
         scale=SCALE,
         seed=SEED,
         repetitions=1,
@@ -439,10 +439,15 @@ def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path, workd
         workdir=workdir,
         output=output,
         http_timeout_s=60,
-        extensions=("network", "map"),
-        competency_questions=False,
         log=lambda message: None,
+        **options,
     )
+
+
+@pytest.mark.slow
+def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path, workdir: Path, tiny: gen.Generated) -> None:
+    output = tmp_path / "results.json"
+    options = _servers_run(workdir, output, extensions=("network", "map"), competency_questions=False)
     results = harness.run(options)
     saved = json.loads(output.read_text(encoding="utf-8"))
     assert saved["scale"] == SCALE and saved["machine"]["nproc"] >= 1
@@ -498,20 +503,7 @@ def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path, workd
 
 def test_a_run_on_part_of_the_set_times_those_queries_only(tmp_path: Path, workdir: Path, tiny: gen.Generated) -> None:
     output = tmp_path / "part.json"
-    options = harness.Options(
-        scale=SCALE,
-        seed=SEED,
-        repetitions=1,
-        peers=False,
-        engines=("coopgraph", "oxigraph"),
-        workdir=workdir,
-        output=output,
-        http_timeout_s=60,
-        rest=False,
-        extensions=False,
-        queries=("two_hop_*", "cq15_import_flags"),
-        log=lambda message: None,
-    )
+    options = _servers_run(workdir, output, rest=False, extensions=False, queries=("two_hop_*", "cq15_import_flags"))
     results = harness.run(options)
     saved = json.loads(output.read_text(encoding="utf-8"))
     timed = set(saved["engines"]["oxigraph"]["queries"])
