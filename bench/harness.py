@@ -40,6 +40,7 @@ from bench.options import ENGINES, Options
 from bench.queryset import SelectionError, bind, parameter_values, query_set, select
 from bench.report import compare, table, targets
 from bench.stores import MARKER, coopgraph_store, export_union, load_oxigraph_store
+from bench.timing import MAX_ROUNDS, TIMED_BUDGET_S
 
 __all__ = ["ENGINES", "RESULTS_DIR", "Options", "SelectionError", "run", "table"]
 
@@ -63,6 +64,7 @@ def run(options: Options) -> dict[str, Any]:
         "repetitions": options.repetitions,
         "peer_repetitions": options.peer_repetitions or options.repetitions,
         "http_timeout_s": options.http_timeout_s,
+        "rounds": {"budget_s": TIMED_BUDGET_S, "max": MAX_ROUNDS},
         "machine": machine(),
         "engines": list(options.active()),
         "load_average_at_start": list(os.getloadavg()),

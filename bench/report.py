@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bench.timing import MAX_ROUNDS, TIMED_BUDGET_S
-
 TARGETS = {
     "sparql_vs_oxigraph_max_ratio": 1.5,
     "faster_than_rdflib_endpoint": 20.0,
@@ -202,10 +200,15 @@ def _heading(results: dict[str, Any]) -> str:
     reused = ", store reused as loaded before" if data.get("reused_store") else ""
     part = results.get("selected_queries")
     only = f", only the queries {', '.join(part)}" if part else ""
+    rounds = results.get("rounds")  # runs made before this rule record none
+    more = (
+        ""
+        if not rounds
+        else f" (up to {rounds['max']} on quicker queries: about {rounds['budget_s']:g} s of calls on each server)"
+    )
     return (
         f"Scale {results['scale']:g}× ({_num(data.get('quads'))} quads{reused}), {results['date']}, "
-        f"{results['repetitions']} repetitions (up to {MAX_ROUNDS} on quicker queries: about "
-        f"{TIMED_BUDGET_S:g} s of calls on each server){only}{load}. Median ms; timeout (> N s): no answer within the "
+        f"{results['repetitions']} repetitions{more}{only}{load}. Median ms; timeout (> N s): no answer within the "
         "per-call timeout; error: the call failed; —: not run."
     )
 
