@@ -8,7 +8,7 @@ PORT ?= 8000
 STORE ?=
 STORE_OPT := $(if $(STORE),--store $(STORE),)
 
-.PHONY: run test lint format docs bench browser-deps vendor notebooks clean
+.PHONY: run test lint format docs bench browser-deps allocator-deps vendor notebooks clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,15 +16,19 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed allocator-deps
 	$(VENV)/bin/coopgraph init $(STORE_OPT)
 	$(VENV)/bin/coopgraph serve $(STORE_OPT) --host $(HOST) --port $(PORT)
 
 # Debian's Chromium for the browser tests (never `playwright install`: it downloads a browser).
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || bash scripts/install-chromium.sh
+	@bash scripts/install-debian.sh chromium fonts-dejavu-core
 
-test: $(VENV)/.installed browser-deps
+# Debian's jemalloc, which `coopgraph serve` preloads (BENCHMARKS.md: faster big queries at 10×).
+allocator-deps:
+	@bash scripts/install-debian.sh libjemalloc2
+
+test: $(VENV)/.installed browser-deps allocator-deps
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed

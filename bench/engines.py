@@ -16,6 +16,7 @@ from bench.machine import peak_rss
 from bench.options import Options
 from bench.rest import bench_rest
 from bench.timing import fmt, time_calls, time_paired
+from graph.allocator import in_use, preload_env
 
 if TYPE_CHECKING:
     from bench.peers import EndpointServer
@@ -60,7 +61,11 @@ def bench_servers(
     existing store to time its start."""
     from graph.servers import coopgraph_server, oxigraph_server
 
-    env = {"COOPGRAPH_MAX_ROWS": "100000000", "COOPGRAPH_QUERY_TIMEOUT": str(int(options.http_timeout_s))}
+    env = {
+        "COOPGRAPH_MAX_ROWS": "100000000",
+        "COOPGRAPH_QUERY_TIMEOUT": str(int(options.http_timeout_s)),
+        "COOPGRAPH_ALLOCATOR": options.allocator,
+    }
     out: dict[str, Any] = {}
     starts: list[float] = []
     if coop_dir is not None:
@@ -86,7 +91,10 @@ def bench_servers(
                 runs.append(ServerRun("coopgraph", server, client, starts[-1]))
         if ox_dir is not None:
             t = time.perf_counter()
-            server = stack.enter_context(oxigraph_server(ox_dir, timeout_s=max(1, int(options.http_timeout_s))))
+            timeout_s = max(1, int(options.http_timeout_s))
+            server = stack.enter_context(
+                oxigraph_server(ox_dir, timeout_s=timeout_s, env=preload_env(options.allocator))
+            )
             out["oxigraph"] = {"start_s": [round(time.perf_counter() - t, 3)], "queries": {}}
             runs.append(ServerRun("oxigraph", server, SparqlClient(server.url + "/query", options.http_timeout_s), 0))
         options.log("  " + " vs ".join(r.name for r in runs) + " (interleaved)")
@@ -106,6 +114,7 @@ def bench_servers(
             out["coopgraph"]["rest"] = bench_rest(coop_server.url, options, values, coop_server.process.pid)
         for run_ in runs:
             out[run_.name]["peak_rss_bytes"] = peak_rss(run_.server.process.pid)
+            out[run_.name]["allocator"] = in_use(run_.server.process.pid)
         if coop_server is not None:
             peak = out["coopgraph"]["peak_rss_bytes"] = peak_rss(coop_server.process.pid)
             out["coopgraph"]["peak_rss_reached_at"] = _peak_reached_at(out["coopgraph"], peak)
@@ -140,8 +149,9 @@ def bench_rdflib_endpoint(nquads: Path, texts: dict[str, str], options: Options)
     options.log("  rdflib-endpoint")
     peak = 0
     t = time.perf_counter()
-    with rdflib_endpoint_server(nquads) as server:
+    with rdflib_endpoint_server(nquads, env=preload_env(options.allocator)) as server:
         result["load_and_start_s"] = round(time.perf_counter() - t, 2)
+        result["allocator"] = in_use(server.process.pid)
         client = SparqlClient(server.url + "/sparql", cap_s)
         pending = list(texts.items())
         for at, (name, text) in enumerate(pending):
@@ -176,6 +186,7 @@ def bench_rdflib(nquads: Path, texts: dict[str, str], options: Options) -> dict[
         "triples": baseline.triples,
         "rss_delta_bytes": baseline.rss_delta,
         "cap_s": options.rdflib_cap_s,
+        "allocator": in_use(),  # the harness's own: ``--allocator`` applies to the servers it starts
     }
     options.log(f"  rdflib in process (loaded {baseline.triples} triples in {baseline.load_s:.1f} s)")
     result["queries"] = run_query_set(

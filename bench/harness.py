@@ -41,6 +41,7 @@ from bench.queryset import SelectionError, bind, parameter_values, query_set, se
 from bench.report import compare, table, targets
 from bench.stores import MARKER, coopgraph_store, export_union, load_oxigraph_store
 from bench.timing import MAX_ROUNDS, TIMED_BUDGET_S
+from graph.allocator import preload_env
 
 __all__ = ["ENGINES", "RESULTS_DIR", "Options", "SelectionError", "run", "table"]
 
@@ -51,6 +52,7 @@ def run(options: Options) -> dict[str, Any]:
     """Measure everything for ``options``; write and return the results."""
     log = options.log
     queries = select(query_set(options.competency_questions), options.queries)  # a typo fails before any work
+    preload_env(options.allocator)  # as does jemalloc asked for where it is missing (AllocatorError)
     default = Path(tempfile.gettempdir()) / "coopgraph-bench"
     workdir = options.workdir or Path(os.environ.get("COOPGRAPH_BENCH_DIR") or default)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -65,6 +67,7 @@ def run(options: Options) -> dict[str, Any]:
         "peer_repetitions": options.peer_repetitions or options.repetitions,
         "http_timeout_s": options.http_timeout_s,
         "rounds": {"budget_s": TIMED_BUDGET_S, "max": MAX_ROUNDS},
+        "allocator": options.allocator,
         "machine": machine(),
         "engines": list(options.active()),
         "load_average_at_start": list(os.getloadavg()),

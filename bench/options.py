@@ -59,6 +59,10 @@ class Options:
     reload: bool = False
     """Generate the data again and load it into a fresh store, even where a loaded store and
     generated files are there (``coopgraph bench --reload``)."""
+    allocator: str = "auto"
+    """The memory allocator of every server the run starts (coopgraph, raw Oxigraph,
+    rdflib-endpoint; :mod:`graph.allocator`), so that the engines are compared on the same
+    malloc; each server's is recorded as ``allocator``."""
     log: Callable[[str], None] = field(default=lambda message: print(message, file=sys.stderr, flush=True))
 
     def wants_extension(self, name: str) -> bool:

@@ -100,11 +100,14 @@ class EndpointServer:
 
 
 @contextmanager
-def rdflib_endpoint_server(nquads: Path, timeout: float = 1800.0) -> Iterator[EndpointServer]:
-    """rdflib-endpoint serving ``nquads`` at ``{url}/sparql`` (the startup includes the parse)."""
+def rdflib_endpoint_server(
+    nquads: Path, timeout: float = 1800.0, env: dict[str, str] | None = None
+) -> Iterator[EndpointServer]:
+    """rdflib-endpoint serving ``nquads`` at ``{url}/sparql`` (the startup includes the parse), in
+    ``env`` (the whole environment; this one's by default)."""
     port = free_port()
     cmd = [sys.executable, "-m", "bench.peers", "--file", str(nquads), "--port", str(port)]
-    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/sparql?query=ASK%7B%7D", process, timeout=timeout)

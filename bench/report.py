@@ -289,7 +289,7 @@ def _bytes(n: int | None) -> str:
 
 def _server_table(results: dict[str, Any]) -> str:
     engines, load = results.get("engines", {}), results.get("load", {})
-    lines = ["| engine | load s | start s | peak RSS |", "|---|---:|---:|---:|"]
+    lines = ["| engine | load s | start s | peak RSS | allocator |", "|---|---:|---:|---:|---|"]
     labels = {"rdflib_endpoint": "rdflib-endpoint", "rdflib": "rdflib (in process, RSS growth)"}
     for name in ("coopgraph", "oxigraph", "rdflib_endpoint", "rdflib"):
         e = engines.get(name)
@@ -299,7 +299,8 @@ def _server_table(results: dict[str, Any]) -> str:
         load_s = "reused" if loaded.get("reused") else _num(loaded.get("load_s", e.get("load_s")), 2)
         start = ", ".join(f"{s:.2f}" for s in e.get("start_s", [])) or _num(e.get("load_and_start_s"), 2)
         rss = e.get("peak_rss_bytes", e.get("rss_delta_bytes"))
-        lines.append(f"| {labels.get(name, name)} | {load_s} | {start} | {_bytes(rss)} |")
+        allocator = e.get("allocator", "—")
+        lines.append(f"| {labels.get(name, name)} | {load_s} | {start} | {_bytes(rss)} | {allocator} |")
     return "\n".join(lines)
 
 

@@ -7,7 +7,9 @@ later use, so the process would hold much of every build's scratch space long af
 is done: at Atlas 10× the server held 85–150 MB less after its map, list, search and network
 builds, so the next build starts from that much less. (Python's own small-object arenas are
 freed only when wholly empty; running with ``PYTHONMALLOC=malloc`` to put those under glibc too
-was no better, and slower.)
+was no better, and slower.) Under jemalloc (:mod:`graph.allocator`), the same is jemalloc's own
+purge of every arena's unused dirty pages (``arena.<all>.purge``): glibc's trim has nothing to
+give back there.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
+from graph.allocator import in_use
+
 __all__ = ["RELEASE_AFTER_S", "release", "released_after"]
 
 RELEASE_AFTER_S = 1.0
@@ -27,16 +31,29 @@ RELEASE_AFTER_S = 1.0
 it read many rows it no longer holds, and a trim (a few ms on a heap of 500 MB) is then noise."""
 
 
+_ARENAS_ALL = 4096
+"""jemalloc 5's ``MALLCTL_ARENAS_ALL``: the arena index that names every arena."""
+
+
 @cache
-def _trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``, or ``None`` where there is none (musl, macOS, Windows)."""
+def _trim() -> Callable[[], object] | None:
+    """How to give free pages back on the allocator in use: jemalloc's purge of all arenas, or
+    glibc's ``malloc_trim``; ``None`` where there is neither (musl, macOS, Windows)."""
+    if in_use() == "jemalloc":
+        try:
+            mallctl = ctypes.CDLL(None).mallctl
+        except (OSError, AttributeError):
+            return None
+        command = f"arena.{_ARENAS_ALL}.purge".encode()
+        return lambda: mallctl(command, None, None, None, 0)
     name = ctypes.util.find_library("c")
     if name is None:
         return None
     try:
-        return ctypes.CDLL(name).malloc_trim  # type: ignore[no-any-return]
+        malloc_trim = ctypes.CDLL(name).malloc_trim
     except (OSError, AttributeError):
         return None
+    return lambda: malloc_trim(0)
 
 
 def release(*, collect: bool = False) -> bool:
@@ -52,7 +69,7 @@ def release(*, collect: bool = False) -> bool:
     trim = _trim()
     if trim is None:
         return False
-    trim(0)
+    trim()
     return True
 
 

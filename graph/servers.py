@@ -58,15 +58,18 @@ def oxigraph_binary() -> str:
 
 
 @contextmanager
-def oxigraph_server(location: Path | None = None, *, timeout_s: int | None = None) -> Iterator[Running]:
-    """An ``oxigraph serve`` on 127.0.0.1 reading the union of its graphs by default."""
+def oxigraph_server(
+    location: Path | None = None, *, timeout_s: int | None = None, env: dict[str, str] | None = None
+) -> Iterator[Running]:
+    """An ``oxigraph serve`` on 127.0.0.1 reading the union of its graphs by default, in ``env``
+    (the whole environment; this one's by default)."""
     port = free_port()
     cmd = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     if location is not None:
         cmd += ["--location", str(location)]
     if timeout_s is not None:
         cmd += ["--timeout-s", str(timeout_s)]
-    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/query?query=ASK%7B%7D", process)

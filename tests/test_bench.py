@@ -20,6 +20,7 @@ from bench import extensions, harness, report, stores, timing
 from bench import generate as gen
 from bench.clients import CallTimeout, DeadlineClient
 from bench.queryset import QUERY_DIR
+from graph.allocator import jemalloc_library
 from graph.namespaces import COOP
 
 SCALE = 0.01
@@ -286,6 +287,18 @@ def test_bench_command_refuses_an_unknown_query_before_doing_anything(tmp_path: 
     assert not work.exists()  # nothing generated, loaded or written
 
 
+def test_bench_command_refuses_a_missing_jemalloc_before_doing_anything(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    work = tmp_path / "work"
+    args = ["bench", "--allocator", "jemalloc", "--workdir", str(work)]
+    result = CliRunner().invoke(main, args, env={"COOPGRAPH_JEMALLOC": str(tmp_path / "nowhere.so")})
+    assert result.exit_code == 2 and "--allocator" in result.output and "nowhere.so" in result.output
+    assert not work.exists()
+
+
 def test_a_call_past_its_cap_is_recorded_as_a_timeout() -> None:
     def never(_: int = 0) -> int:
         raise CallTimeout("no answer within 5 s")
@@ -463,6 +476,9 @@ def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path, workd
     assert oxi["two_hop_co_partners"]["rows"] >= 0
     coop = saved["engines"]["coopgraph"]
     assert all(s > 0 for s in coop["start_s"]) and coop["peak_rss_bytes"] > 0
+    # both servers on the same allocator: jemalloc where it is installed (read off each process)
+    on = "jemalloc" if jemalloc_library({}) else "system"
+    assert saved["allocator"] == "auto" and coop["allocator"] == saved["engines"]["oxigraph"]["allocator"] == on
     # where the peak was reached: the query set, or the first route after which it was the run's
     timed_routes = {p: r for p, r in coop["rest"]["routes"].items() if "median_ms" in r}
     assert timed_routes and all(r["peak_rss_bytes_after"] <= coop["peak_rss_bytes"] for r in timed_routes.values())
@@ -491,6 +507,7 @@ def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path, workd
         assert figures["analyses"][name]["seconds"] >= 0 and figures["analyses"][name]["peak_mib"] >= 0, name
     assert f"{figures['nodes']:,} nodes, {figures['edges']:,} edges" in markdown
     assert "| louvain |" in markdown
+    assert f"| {on} |" in markdown.split("| engine | load s |")[1]
     # map data and pages, timed against a coopgraph server over the same store
     pages = saved["map"]["figures"]["pages"]
     assert set(pages) == {"/api/map/facets", "/api/map/places", "/api/map/partnerships", "/map", "/network"}
@@ -503,9 +520,12 @@ def test_harness_runs_end_to_end_on_coopgraph_and_oxigraph(tmp_path: Path, workd
 
 def test_a_run_on_part_of_the_set_times_those_queries_only(tmp_path: Path, workdir: Path, tiny: gen.Generated) -> None:
     output = tmp_path / "part.json"
-    options = _servers_run(workdir, output, rest=False, extensions=False, queries=("two_hop_*", "cq15_import_flags"))
+    options = _servers_run(
+        workdir, output, rest=False, extensions=False, queries=("two_hop_*", "cq15_import_flags"), allocator="system"
+    )
     results = harness.run(options)
     saved = json.loads(output.read_text(encoding="utf-8"))
+    assert saved["engines"]["coopgraph"]["allocator"] == saved["engines"]["oxigraph"]["allocator"] == "system"
     timed = set(saved["engines"]["oxigraph"]["queries"])
     assert timed == set(saved["queries"]) == set(saved["comparison"]["per_query"])
     assert timed == {"cq15_import_flags"} | {p.stem for p in QUERY_DIR.glob("two_hop_*.rq")}

@@ -20,6 +20,13 @@ EXPECTED_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, SyntaxE
 class CoopGroup(click.Group):
     """A group that reports failures as ``error: <reason>`` instead of a traceback."""
 
+    def main(self, args: Any = None, *rest: Any, **extra: Any) -> Any:
+        """Run the command line, noting in ``ctx.obj`` whether it is this process's own (the
+        console script, ``python -m graph.cli``) rather than a caller's list, as in tests:
+        only then may ``serve`` re-execute the process (:func:`graph.allocator.reexec`)."""
+        extra.setdefault("obj", {"own_command_line": args is None})
+        return super().main(args, *rest, **extra)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

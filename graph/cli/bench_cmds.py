@@ -56,6 +56,14 @@ import click
     metavar="NAME",
     help="Measure only this query of the set (shell wildcards, e.g. 'cq1?_*'; repeat the option).",
 )
+@click.option(
+    "--allocator",
+    type=click.Choice(["auto", "jemalloc", "system"]),
+    default="auto",
+    show_default=True,
+    help="Memory allocator of every server started (coopgraph, raw Oxigraph, rdflib-endpoint), "
+    "so the engines run on the same malloc (see 'coopgraph serve --allocator').",
+)
 @click.option("--no-rest", is_flag=True, help="Skip the REST routes.")
 @click.option("--no-extensions", is_flag=True, help="Skip bench_import / bench_network / bench_map.")
 @click.option(
@@ -80,6 +88,7 @@ def bench(
     timeout: float,
     no_cq: bool,
     queries: tuple[str, ...],
+    allocator: str,
     no_rest: bool,
     no_extensions: bool,
     no_memory: bool,
@@ -90,6 +99,8 @@ def bench(
     A store loaded by an earlier run at the same scale and seed is measured as it is (at 10×,
     generating and loading take minutes); --reload starts again from the generator.
     """
+    from graph.allocator import AllocatorError
+
     try:
         from bench import harness
     except ImportError as err:
@@ -109,6 +120,7 @@ def bench(
         rest=not no_rest,
         competency_questions=not no_cq,
         queries=queries,
+        allocator=allocator,
         extensions=not no_extensions,
         network_memory=not no_memory,
         reload=reload,
@@ -117,6 +129,8 @@ def bench(
         results = harness.run(options)
     except harness.SelectionError as err:
         raise click.BadParameter(str(err), param_hint="--query") from err
+    except AllocatorError as err:
+        raise click.BadParameter(str(err), param_hint="--allocator") from err
     click.echo(harness.table(results))
     click.echo(f"\nresults: {results['output']}")
 
