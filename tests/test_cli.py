@@ -117,3 +117,39 @@ def test_bench_passes_reload_and_its_other_flags_to_the_harness(
     code, _, err = run("bench", "--scale", "0.01", "--workdir", str(tmp_path), "--reload", "--no-memory")
     assert code == 0, err
     assert seen[-1].reload is True and seen[-1].network_memory is False
+
+
+def test_every_command_is_listed_with_the_module_that_holds_it() -> None:
+    """The group loads a command's module only when the command runs: its table must name
+    exactly the commands the modules hold, and each in the right module."""
+    import importlib
+    import pkgutil
+
+    import graph.cli as cli
+
+    held = {}
+    for info in pkgutil.iter_modules(cli.__path__):
+        if info.name == "__main__":
+            continue
+        module = importlib.import_module(f"graph.cli.{info.name}")
+        held.update({c.name: info.name for c in getattr(module, "commands", [])})
+    assert held == cli.COMMANDS
+    code, out, _ = run("--help")
+    assert code == 0 and all(f"  {name} " in out for name in cli.COMMANDS)
+    assert run("no-such-command")[0] == 2
+
+
+def test_serve_loads_neither_networkx_nor_the_store_before_its_options_are_read() -> None:
+    """``serve`` may re-execute itself on another allocator once its options are read:
+    what it imports before that, it imports twice."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from graph.cli import main\n"
+        "main.get_command(None, 'serve')\n"
+        "print(sorted(m for m in ('networkx', 'pyoxigraph', 'graph.store', 'fastapi') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"

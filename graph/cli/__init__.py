@@ -1,12 +1,14 @@
 """The ``coopgraph`` command line.
 
-Each module of this package holds the commands of one job (store, import, network, pages,
-bench, admin) as a ``commands`` list; this module gathers them under one group and turns
-every expected failure into a one-line reason and a non-zero exit.
+Each module of this package holds the commands of one job (store, serve, import, network,
+pages, bench, admin) as a ``commands`` list; this module gathers them under one group, which
+imports a command's module only when that command runs (``coopgraph serve`` does not load
+networkx), and turns every expected failure into a one-line reason and a non-zero exit.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -17,8 +19,39 @@ from graph import __version__
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, SyntaxError, KeyError, RuntimeError)
 
 
+COMMANDS = {
+    "init": "store_cmds",
+    "query": "store_cmds",
+    "export": "store_cmds",
+    "stats": "store_cmds",
+    "validate": "store_cmds",
+    "serve": "serve_cmds",
+    "import": "ingest_cmds",
+    "batches": "ingest_cmds",
+    "undo": "ingest_cmds",
+    "network": "network_cmds",
+    "map": "render_cmds",
+    "network-view": "render_cmds",
+    "bench": "bench_cmds",
+    "backup": "admin_cmds",
+    "restore": "admin_cmds",
+}
+"""Each command's name and the module of this package that holds it."""
+
+
 class CoopGroup(click.Group):
-    """A group that reports failures as ``error: <reason>`` instead of a traceback."""
+    """A group that loads each command from its module on first use (:data:`COMMANDS`) and
+    reports failures as ``error: <reason>`` instead of a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module = importlib.import_module(f"graph.cli.{COMMANDS[cmd_name]}")
+            for command in module.commands:
+                self.add_command(command)
+        return self.commands.get(cmd_name)
 
     def main(self, args: Any = None, *rest: Any, **extra: Any) -> Any:
         """Run the command line, noting in ``ctx.obj`` whether it is this process's own (the
@@ -44,14 +77,3 @@ class CoopGroup(click.Group):
 @click.version_option(__version__, prog_name="coopgraph")
 def main() -> None:
     """coopgraph: a knowledge graph of decentralised-cooperation partnerships."""
-
-
-def _register() -> None:
-    from graph.cli import admin_cmds, bench_cmds, ingest_cmds, network_cmds, render_cmds, store_cmds
-
-    for module in (store_cmds, ingest_cmds, network_cmds, render_cmds, bench_cmds, admin_cmds):
-        for command in module.commands:
-            main.add_command(command)
-
-
-_register()

@@ -7,13 +7,15 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from graph.namespaces import DEFAULT_BASE
 from graph.paths import default_store
-from graph.store import Store, open_store
+
+if TYPE_CHECKING:
+    from graph.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,6 +57,7 @@ def store_options(*, read_only: bool = False) -> Callable[[F], F]:
 
 def _open(location: str, base: str, update_url: str | None, read_only: bool) -> Store:
     from graph.backend_local import StoreLockedError
+    from graph.store import open_store
 
     try:
         return open_store(location, base=base, update_url=update_url)
