@@ -8,7 +8,7 @@ PORT ?= 8000
 STORE ?=
 STORE_OPT := $(if $(STORE),--store $(STORE),)
 
-.PHONY: run test lint format docs bench browser-deps allocator-deps vendor notebooks clean
+.PHONY: run test lint format docs bench browser-deps allocator-deps test-deps vendor notebooks clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,15 +20,21 @@ run: $(VENV)/.installed allocator-deps
 	$(VENV)/bin/coopgraph init $(STORE_OPT)
 	$(VENV)/bin/coopgraph serve $(STORE_OPT) --host $(HOST) --port $(PORT)
 
-# Debian's Chromium for the browser tests (never `playwright install`: it downloads a browser).
+# Debian's Chromium for the browser tests (never `playwright install`: it downloads a browser),
+# and Debian's jemalloc, which `coopgraph serve` preloads (BENCHMARKS.md: faster big queries at 10×).
+BROWSER_PACKAGES := chromium fonts-dejavu-core
+ALLOCATOR_PACKAGES := libjemalloc2
+
 browser-deps:
-	@bash scripts/install-debian.sh chromium fonts-dejavu-core
+	@bash scripts/install-debian.sh $(BROWSER_PACKAGES)
 
-# Debian's jemalloc, which `coopgraph serve` preloads (BENCHMARKS.md: faster big queries at 10×).
 allocator-deps:
-	@bash scripts/install-debian.sh libjemalloc2
+	@bash scripts/install-debian.sh $(ALLOCATOR_PACKAGES)
 
-test: $(VENV)/.installed browser-deps allocator-deps
+test-deps:  # both in one apt-get run
+	@bash scripts/install-debian.sh $(BROWSER_PACKAGES) $(ALLOCATOR_PACKAGES)
+
+test: $(VENV)/.installed test-deps
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed
