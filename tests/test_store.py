@@ -26,6 +26,18 @@ def test_union_of_named_graphs_is_read_by_default(empty_store: Store) -> None:
     assert set(empty_store.named_graphs()) >= {EX + "g1", EX + "g2"}
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Oxigraph 0.5 reads the union default graph as a bag: a triple held by two named graphs "
+    "matches twice (oxigraph/oxigraph#1919, fixed upstream by #1920, in no release on PyPI as of "
+    "pyoxigraph 0.5.13). When this passes, remove the marker and the README's caveat.",
+)
+def test_a_triple_in_two_named_graphs_matches_once_in_the_union(empty_store: Store) -> None:
+    empty_store.add([quad("a", "knows", "b", "g1"), quad("a", "knows", "b", "g2")])
+    rows = empty_store.select("SELECT (COUNT(*) AS ?n) WHERE { ?x <http://example.org/knows> ?y }")
+    assert int(str(rows[0]["n"])) == 1
+
+
 def test_bindings_are_terms_not_text(empty_store: Store) -> None:
     hostile = 'x" } UNION { ?s ?p ?o } #\n'
     empty_store.add([quad("a", "name", ox.Literal(hostile), "g"), quad("b", "name", ox.Literal("plain"), "g")])
