@@ -79,7 +79,10 @@ def run(options: Options) -> dict[str, Any]:
     def generated() -> gen.Generated:
         t = time.perf_counter()
         data = gen.write_all(workdir / "data", options.scale, options.seed, options.base)
-        results["data"] = data.as_dict() | {"write_s": round(time.perf_counter() - t, 2)}
+        files = {k: Path(v).name for k, v in data.as_dict().items() if k in ("nquads", "turtle", "csv")}
+        results["data"] = (
+            data.as_dict() | files | {"write_s": round(time.perf_counter() - t, 2)}
+        )  # names: results are committed
         log(f"  data: {data.counts}, {data.quads} quads")
         return data
 
