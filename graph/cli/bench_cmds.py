@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from graph.allocator import CHOICES
+
 
 @click.command()
 @click.option(
@@ -58,7 +60,7 @@ import click
 )
 @click.option(
     "--allocator",
-    type=click.Choice(["auto", "jemalloc", "system"]),
+    type=click.Choice(CHOICES),
     default="auto",
     show_default=True,
     help="Memory allocator of every server started (coopgraph, raw Oxigraph, rdflib-endpoint), "

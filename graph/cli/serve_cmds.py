@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from graph.allocator import CHOICES
 from graph.cli.common import store_options
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def _on_allocator(ctx: click.Context, _param: click.Parameter, choice: str) -> s
 )
 @click.option(
     "--allocator",
-    type=click.Choice(["auto", "jemalloc", "system"]),
+    type=click.Choice(CHOICES),
     default="auto",
     show_default=True,
     envvar="COOPGRAPH_ALLOCATOR",
