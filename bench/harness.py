@@ -79,10 +79,9 @@ def run(options: Options) -> dict[str, Any]:
     def generated() -> gen.Generated:
         t = time.perf_counter()
         data = gen.write_all(workdir / "data", options.scale, options.seed, options.base)
-        files = {k: Path(v).name for k, v in data.as_dict().items() if k in ("nquads", "turtle", "csv")}
-        results["data"] = (
-            data.as_dict() | files | {"write_s": round(time.perf_counter() - t, 2)}
-        )  # names: results are committed
+        record = data.as_dict()
+        record.update({k: Path(record[k]).name for k in ("nquads", "turtle", "csv")})  # results are committed
+        results["data"] = record | {"write_s": round(time.perf_counter() - t, 2)}
         log(f"  data: {data.counts}, {data.quads} quads")
         return data
 

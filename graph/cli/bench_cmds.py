@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graph.allocator import CHOICES
+from graph.allocator import CHOICES, AllocatorError
 
 
 @click.command()
@@ -101,8 +101,6 @@ def bench(
     A store loaded by an earlier run at the same scale and seed is measured as it is (at 10×,
     generating and loading take minutes); --reload starts again from the generator.
     """
-    from graph.allocator import AllocatorError
-
     try:
         from bench import harness
     except ImportError as err:

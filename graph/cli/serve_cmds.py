@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from graph.allocator import CHOICES
+from graph.allocator import CHOICES, AllocatorError, in_use, preload_env, reexec
 from graph.cli.common import store_options
 
 if TYPE_CHECKING:
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 def _on_allocator(ctx: click.Context, _param: click.Parameter, choice: str) -> str:
     """Re-execute on the chosen allocator before the store is opened (an eager option's
     callback runs before the others are read)."""
-    from graph.allocator import AllocatorError, preload_env, reexec
-
     try:
         if (ctx.find_root().obj or {}).get("own_command_line"):
             reexec(choice)
@@ -75,7 +73,6 @@ def serve(store: Store, host: str, port: int, initialise: bool, access_log: bool
     import uvicorn
 
     from api.app import create_app
-    from graph.allocator import in_use
     from graph.warm import warm_in_background
 
     if initialise and store.init():
