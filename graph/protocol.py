@@ -16,7 +16,8 @@ What the SPARQL 1.1 Protocol needs beyond ``Store.run``, written once for the th
   ``using-named-graph-uri`` are :mod:`graph.sparql_update`'s.
 - **Relative IRIs** resolve against the store's base (``https://w3id.org/coopgraph/id/``), so
   ``<place/2998324>`` names the same resource as in the data.
-- **Time limit**: evaluation runs in a small pool of worker threads (the event loop stays free)
+- **Time limit**: evaluation runs in a small pool of worker threads (the event loop stays free;
+  only a query seen to answer in under 2 ms runs on it, :func:`graph.sparql_workers.quick_or_bounded`)
   and the caller stops waiting at the deadline; rows and triples are read under a deadline
   check, so a long *stream* stops there. What cannot be interrupted: pyoxigraph has no
   cancellation, so a blocking step inside the engine (a sort, a group, a big join before the
@@ -43,6 +44,7 @@ import functools
 import itertools
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -64,7 +66,16 @@ from graph.sparql_native import native_solutions
 from graph.sparql_text import Dataset, parse_on_empty, query_dataset, query_form, syntax_error
 from graph.sparql_update import prepare_update, with_using
 from graph.sparql_workers import WORKERS as _WORKERS
-from graph.sparql_workers import Busy, Limits, bounded, detached, in_update_worker, runaway_queries
+from graph.sparql_workers import (
+    Busy,
+    Limits,
+    QuickQueries,
+    bounded,
+    detached,
+    in_update_worker,
+    quick_or_bounded,
+    runaway_queries,
+)
 from graph.store import Store
 
 __all__ = [
@@ -256,14 +267,27 @@ async def answer(
     weighed as much as the evaluation. ``choose`` maps the query form (``SELECT``, ``ASK``,
     ``GRAPH``) to a format name; it runs once the query is parsed and before rows are read (an
     ASK is evaluated by then), so a malformed query is still reported before an unacceptable
-    ``Accept`` (its errors propagate as they are).
+    ``Accept`` (its errors propagate as they are). On the embedded store a query that answered
+    in under 2 ms on this version of the store runs on the calling thread while the workers are
+    idle (:func:`graph.sparql_workers.quick_or_bounded`).
     """
     cancelled = threading.Event()
     deadline = time.monotonic() + limits.timeout
     job = functools.partial(
         detached, functools.partial(_answer, store, text, limits, dataset, choose, deadline, cancelled)
     )
-    return await bounded(job, limits.timeout, cancelled)
+    if store.is_remote:  # a remote store's time is the network's: never on the event loop
+        return await bounded(job, limits.timeout, cancelled)
+    quick = _QUICK.get(store)
+    if quick is None:
+        quick = _QUICK[store] = QuickQueries()
+    given = (tuple(dataset.default), tuple(dataset.named)) if dataset is not None else None
+    key = (store.version, text, given)
+    return await quick_or_bounded(job, limits.timeout, cancelled, key=key, quick=quick)
+
+
+_QUICK: weakref.WeakKeyDictionary[Store, QuickQueries] = weakref.WeakKeyDictionary()
+"""Each open store's quick queries (:func:`graph.sparql_workers.quick_or_bounded`)."""
 
 
 def _answer(
