@@ -276,6 +276,19 @@ def test_query_selection_takes_names_and_wildcards_and_refuses_unknown_names() -
     assert "'cq99_*'" in str(refused.value) and "edge_list" in str(refused.value)
 
 
+def test_a_query_of_one_authority_is_not_narrowed_to_the_benchmarks_country() -> None:
+    """cq03 takes an authority and a country: bound to the busiest (French) authority and Mali it
+    answered nothing on every engine; the country is left unbound where an authority is bound."""
+    from bench.queryset import bind, query_set
+
+    by_name = {q.name: q for q in query_set(competency_questions=True)}
+    values = {"authority": ox.NamedNode("urn:authority"), "country": ox.NamedNode("urn:country")}
+    places = bind(by_name["cq03_authority_places"], values)
+    assert "<urn:authority>" in places and "<urn:country>" not in places
+    reach = bind(by_name["two_hop_country_reach"], values)  # a country and no authority: bound
+    assert "<urn:country>" in reach
+
+
 def test_bench_command_refuses_an_unknown_query_before_doing_anything(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
