@@ -17,7 +17,7 @@ What the SPARQL 1.1 Protocol needs beyond ``Store.run``, written once for the th
 - **Relative IRIs** resolve against the store's base (``https://w3id.org/coopgraph/id/``), so
   ``<place/2998324>`` names the same resource as in the data.
 - **Time limit**: evaluation runs in a small pool of worker threads (the event loop stays free;
-  only a query seen to answer in under 2 ms runs on it, :func:`graph.sparql_workers.quick_or_bounded`)
+  only a query seen to answer in under 10 ms runs on it, :func:`graph.sparql_workers.quick_or_bounded`)
   and the caller stops waiting at the deadline; rows and triples are read under a deadline
   check, so a long *stream* stops there. What cannot be interrupted: pyoxigraph has no
   cancellation, so a blocking step inside the engine (a sort, a group, a big join before the
@@ -268,7 +268,7 @@ async def answer(
     ``GRAPH``) to a format name; it runs once the query is parsed and before rows are read (an
     ASK is evaluated by then), so a malformed query is still reported before an unacceptable
     ``Accept`` (its errors propagate as they are). On the embedded store a query that answered
-    in under 2 ms on this version of the store runs on the calling thread while the workers are
+    in under 10 ms on this version of the store runs on the calling thread while the workers are
     idle (:func:`graph.sparql_workers.quick_or_bounded`).
     """
     cancelled = threading.Event()
