@@ -41,6 +41,7 @@ What the SPARQL 1.1 Protocol needs beyond ``Store.run``, written once for the th
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import threading
 import time
@@ -282,7 +283,8 @@ async def answer(
     if quick is None:
         quick = _QUICK[store] = QuickQueries()
     given = (tuple(dataset.default), tuple(dataset.named)) if dataset is not None else None
-    key = (store.version, text, given)
+    # the text by its digest: a thousand remembered queries hold 32 KB, whatever their length
+    key = (store.version, hashlib.blake2b(text.encode(), digest_size=16).digest(), given)
     return await quick_or_bounded(job, limits.timeout, cancelled, key=key, quick=quick)
 
 

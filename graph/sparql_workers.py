@@ -107,7 +107,7 @@ async def bounded(job: functools.partial[T], timeout: float, cancelled: threadin
 
 
 class QuickQueries:
-    """Keys (the store's version, a query text, its dataset) of queries that answered in under
+    """Keys (the store's version, a digest of a query text, its dataset) of queries that answered in under
     :data:`QUICK_S`, the ``size`` most recent. A write moves the store's version, so a query is
     timed in a worker again after every change of the data."""
 
