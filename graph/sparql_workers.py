@@ -107,9 +107,9 @@ async def bounded(job: functools.partial[T], timeout: float, cancelled: threadin
 
 
 class QuickQueries:
-    """Keys (the store's version, a digest of a query text, its dataset) of queries that answered in under
-    :data:`QUICK_S`, the ``size`` most recent. A write moves the store's version, so a query is
-    timed in a worker again after every change of the data."""
+    """Keys (the store's version, a digest of a query text, its dataset) of queries that
+    answered in under :data:`QUICK_S`, the ``size`` most recent. A write moves the store's
+    version, so a query is timed in a worker again after every change of the data."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
